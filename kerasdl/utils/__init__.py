@@ -1,0 +1,22 @@
+"""Small shared helpers: argument validation, atomic file writes, backends."""
+
+from kerasdl.utils.backend import backend_name, require_tensorflow
+from kerasdl.utils.io import atomic_write, atomic_write_bytes, atomic_write_text
+from kerasdl.utils.validation import (
+    check_choice,
+    check_positive_int,
+    check_probability,
+    check_shape,
+)
+
+__all__ = [
+    "atomic_write",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "backend_name",
+    "check_choice",
+    "check_positive_int",
+    "check_probability",
+    "check_shape",
+    "require_tensorflow",
+]

@@ -1,0 +1,3 @@
+"""The kerasdl version (PEP 440)."""
+
+__version__ = "0.1.0"

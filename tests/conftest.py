@@ -1,0 +1,67 @@
+"""Shared test set-up: an isolated KERAS_HOME, the shared data folder, cleanup.
+
+Keras writes ``~/.keras/keras.json`` on first import, and data set loaders
+look in ``$KERAS_HOME/datasets``: every test session gets its own empty
+``KERAS_HOME`` so nothing on the developer's machine leaks in or out.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp(prefix="kerasdl-keras-home-"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.pop("KERASDL_DATA_DIR", None)  # tests choose their data explicitly
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import keras  # noqa: E402
+import pytest  # noqa: E402
+
+#: The shared real data sets (see ../shared/data/README.md); override with
+#: KERASDL_SHARED_DATA.
+SHARED_DATA = Path(
+    os.environ.get("KERASDL_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
+)
+
+
+def shared_path(*parts: str) -> Path:
+    """Return a path under the shared data folder, or skip the test with the reason."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(
+            f"real data not available: {path} is absent (set KERASDL_SHARED_DATA to the "
+            "folder described in ../shared/data/README.md)"
+        )
+    return path
+
+
+@pytest.fixture
+def mnist_dir() -> Path:
+    """The folder of the four MNIST IDX files; skips when absent."""
+    return shared_path("mnist")
+
+
+@pytest.fixture
+def alice_path() -> Path:
+    """Alice's Adventures in Wonderland (Canterbury corpus copy); skips when absent."""
+    return shared_path("text", "alice29.txt")
+
+
+@pytest.fixture
+def auto_mpg_path() -> Path:
+    """The UCI ``auto-mpg.data`` file; skips when absent."""
+    return shared_path("auto-mpg", "auto-mpg.data")
+
+
+@pytest.fixture(autouse=True)
+def _reset_keras_state():
+    """Each test starts from float32 and a fresh Keras graph/name scope."""
+    yield
+    keras.config.set_dtype_policy("float32")
+    keras.backend.clear_session()
+
+
+def pytest_report_header(config):
+    return f"keras {keras.__version__}, backend {keras.backend.backend()}, shared data {SHARED_DATA}"
