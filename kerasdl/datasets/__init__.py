@@ -8,12 +8,14 @@ and where to put them.
 
 from kerasdl.datasets._files import DATA_DIR_ENV, DatasetNotFoundError
 from kerasdl.datasets.mnist import load_mnist, read_idx
-from kerasdl.datasets.synthetic import make_digits
+from kerasdl.datasets.synthetic import make_digits, make_image_folder, make_shape_images
 
 __all__ = [
     "DATA_DIR_ENV",
     "DatasetNotFoundError",
     "load_mnist",
     "make_digits",
+    "make_image_folder",
+    "make_shape_images",
     "read_idx",
 ]

@@ -19,7 +19,9 @@ BATCH_SIZE = 128
 LEARNING_RATE = 2e-3
 
 
-def lenet_recipe(model: Any, *, epochs: int, steps_per_epoch: int, learning_rate: float = LEARNING_RATE) -> Any:
+def lenet_recipe(
+    model: Any, *, epochs: int, steps_per_epoch: int, learning_rate: float = LEARNING_RATE
+) -> Any:
     """Compile ``model`` with kerasdl's LeNet recipe and return it.
 
     Adam with a cosine-decayed learning rate over the whole run and sparse
@@ -39,7 +41,10 @@ def lenet_recipe(model: Any, *, epochs: int, steps_per_epoch: int, learning_rate
     return model
 
 
-def load_digits(config: RunConfig) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:
+Split = tuple[np.ndarray, np.ndarray]
+
+
+def load_digits(config: RunConfig) -> tuple[Split, Split, str]:
     """Real MNIST if it can be found locally, else synthetic digits."""
     from kerasdl.datasets import DatasetNotFoundError, load_mnist, make_digits
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
-import keras
 from kerasdl.models import build_dense_classifier
 
 pytestmark = pytest.mark.multibackend
