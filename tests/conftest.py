@@ -1,23 +1,16 @@
-"""Shared test set-up: an isolated KERAS_HOME, the shared data folder, cleanup.
+"""Shared test fixtures: the shared data folder and Keras state cleanup.
 
-Keras writes ``~/.keras/keras.json`` on first import, and data set loaders
-look in ``$KERAS_HOME/datasets``: every test session gets its own empty
-``KERAS_HOME`` so nothing on the developer's machine leaks in or out.
+The process-wide environment (an isolated ``KERAS_HOME``...) is set by the
+root ``conftest.py``.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp(prefix="kerasdl-keras-home-"))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.pop("KERASDL_DATA_DIR", None)  # tests choose their data explicitly
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-import keras  # noqa: E402
-import pytest  # noqa: E402
+import keras
+import pytest
 
 #: The shared real data sets (see ../shared/data/README.md); override with
 #: KERASDL_SHARED_DATA.
