@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import keras
+
 from kerasdl.utils.io import atomic_write
 
 
@@ -109,3 +111,62 @@ def plot_history(
         with atomic_write(Path(path)) as tmp:
             fig.savefig(tmp, dpi=100, format=Path(path).suffix.lstrip(".") or "png")
     return fig
+
+
+class HistoryPlot(keras.callbacks.Callback):
+    """Write a PNG of the loss and metric curves at the end of every epoch.
+
+    The file is rewritten atomically (see :func:`plot_history`), so an image
+    viewer or a notebook can watch it while training runs, and a killed run
+    still leaves a complete plot of the finished epochs.
+
+    Args:
+        path: Where to write the image (``.png``).
+        metrics: The metrics to plot (without ``val_``). Defaults to ``None``
+            (every metric in the logs).
+        title: Figure title. Defaults to ``None``.
+
+    Attributes:
+        history: ``{metric: [value per epoch]}`` recorded so far in this ``fit``.
+
+    Raises:
+        ValueError: During training, if a requested metric is not in the logs.
+
+    Example:
+
+    >>> import os, tempfile, numpy as np, keras
+    >>> from kerasdl.callbacks import HistoryPlot
+    >>> path = os.path.join(tempfile.mkdtemp(), "curves.png")
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> _ = model.fit(np.ones((4, 2)), np.ones(4), epochs=2, verbose=0, callbacks=[HistoryPlot(path)])
+    >>> os.path.exists(path)
+    True
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        metrics: Sequence[str] | None = None,
+        title: str | None = None,
+    ) -> None:
+        super().__init__()
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"`path` must be a file path such as 'history.png'. Received: path={path!r}")
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        self.path = Path(path)
+        self.metrics = list(metrics) if metrics is not None else None
+        self.title = title
+        self.history: dict[str, list[float]] = {}
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.history = {}
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        for key, value in (logs or {}).items():
+            try:
+                self.history.setdefault(key, []).append(float(value))
+            except (TypeError, ValueError):
+                continue  # non-scalar log entries are not plotted
+        plot_history(self.history, metrics=self.metrics, path=self.path, title=self.title)

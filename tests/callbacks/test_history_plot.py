@@ -26,3 +26,32 @@ def test_errors():
         plot_history({"loss": [1]}, metrics=["accuracy"])
     with pytest.raises(TypeError, match="keras.callbacks.History"):
         plot_history([1, 2])
+
+
+@pytest.mark.multibackend
+def test_history_plot_callback_writes_png_each_epoch(tmp_path):
+    import keras
+    import numpy as np
+
+    from kerasdl.callbacks import HistoryPlot
+
+    class _Sizes(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seen.append((tmp_path / "h.png").exists())
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=["mae"])
+    plot = HistoryPlot(tmp_path / "h.png", metrics=["loss"])
+    sizes = _Sizes()
+    model.fit(np.ones((8, 2)), np.ones(8), epochs=2, validation_split=0.5, verbose=0, callbacks=[plot, sizes])
+    assert sizes.seen == [True, True]
+    assert plot.history["val_loss"] and len(plot.history["loss"]) == 2
+    with Image.open(tmp_path / "h.png") as image:
+        assert image.format == "PNG"
+    bad = HistoryPlot(tmp_path / "bad.png", metrics=["accuracy"])
+    with pytest.raises(ValueError, match="Available"):
+        model.fit(np.ones((4, 2)), np.ones(4), epochs=1, verbose=0, callbacks=[bad])
