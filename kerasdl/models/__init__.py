@@ -8,10 +8,12 @@ and keeps its output activation in float32 under a mixed-precision policy.
 from kerasdl.models.dense import build_dense_classifier
 from kerasdl.models.lenet import build_lenet
 from kerasdl.models.registry import create_model, get_model_entry, list_models, register_model
+from kerasdl.models.regressor import build_regressor
 
 __all__ = [
     "build_dense_classifier",
     "build_lenet",
+    "build_regressor",
     "create_model",
     "get_model_entry",
     "list_models",
