@@ -25,7 +25,7 @@ def classification_head(
     stay in float32 under ``mixed_float16`` / ``mixed_bfloat16`` (the Keras
     mixed-precision guide's advice).
     """
-    num_classes = check_positive_int(num_classes, "num_classes")  # type: ignore[assignment]
+    num_classes = check_positive_int(num_classes, "num_classes")
     logits = layers.Dense(num_classes, name=f"{name}_logits")(x)
     activation = "sigmoid" if num_classes == 1 else "softmax"
     return layers.Activation(activation, dtype="float32", name=name)(logits)

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
+
+
+@overload
+def check_positive_int(value: Any, name: str, *, allow_none: Literal[False] = False) -> int: ...
+
+
+@overload
+def check_positive_int(value: Any, name: str, *, allow_none: bool) -> int | None: ...
 
 
 def check_positive_int(value: Any, name: str, *, allow_none: bool = False) -> int | None:
@@ -57,8 +65,9 @@ def check_probability(value: Any, name: str, *, inclusive_high: bool = False) ->
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a number. Received: {name}={value!r}")
-    high_ok = value <= 1 if inclusive_high else value < 1
-    if not (0 <= value and high_ok):
+    number = float(value)
+    high_ok = number <= 1 if inclusive_high else number < 1
+    if not (0 <= number and high_ok):
         bound = "]" if inclusive_high else ")"
         raise ValueError(f"`{name}` must be in [0, 1{bound}. Received: {name}={value!r}")
     return float(value)
@@ -110,7 +119,7 @@ def check_shape(
         )
     dims = tuple(value)
     if not all(
-        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d >= 1 for d in dims
+        isinstance(d, numbers.Integral) and not isinstance(d, bool) and int(d) >= 1 for d in dims
     ):
         raise ValueError(
             f"`{name}` must be a tuple of positive integers{hint}. Received: {name}={value!r}"
