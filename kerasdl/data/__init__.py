@@ -4,6 +4,10 @@
 tf.data functions import it when they are called.
 """
 
+from kerasdl.data.dataframe_iterator import DataFrameIterator
+from kerasdl.data.image_data_generator import ImageDataGenerator
+from kerasdl.data.image_files import WHITE_LIST_FORMATS
+from kerasdl.data.iterators import DirectoryIterator, Iterator, NumpyArrayIterator
 from kerasdl.data.kernels import (
     BOX_BLUR,
     HORIZONTAL_EDGE,
@@ -24,6 +28,12 @@ __all__ = [
     "LAPLACIAN",
     "SHARPEN",
     "VERTICAL_EDGE",
+    "DataFrameIterator",
+    "DirectoryIterator",
+    "ImageDataGenerator",
+    "Iterator",
+    "NumpyArrayIterator",
+    "WHITE_LIST_FORMATS",
     "conv_output_size",
     "convolve",
     "plot_filters",

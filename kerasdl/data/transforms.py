@@ -1,0 +1,280 @@
+"""Vectorized affine image transforms: a whole batch resampled at once, in NumPy.
+
+The legacy ``ImageDataGenerator`` warped one image and one channel at a time
+through ``scipy.ndimage.affine_transform``. Here one 3x3 matrix is built per
+image with the legacy parameterisation (rotation and shear in degrees, shifts
+in pixels, zoom factors; see :func:`affine_matrices`), and every image of the
+batch is resampled with one gather per bilinear corner. The fill modes follow
+SciPy's definitions exactly (``"nearest"``, ``"constant"``, ``"reflect"``,
+``"wrap"``), so results agree with the legacy class to float32 rounding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FILL_MODES = ("nearest", "constant", "reflect", "wrap")
+
+
+def affine_matrices(
+    theta: np.ndarray | float = 0.0,
+    tx: np.ndarray | float = 0.0,
+    ty: np.ndarray | float = 0.0,
+    shear: np.ndarray | float = 0.0,
+    zx: np.ndarray | float = 1.0,
+    zy: np.ndarray | float = 1.0,
+    *,
+    height: int,
+    width: int,
+    flip_horizontal: np.ndarray | bool = False,
+    flip_vertical: np.ndarray | bool = False,
+) -> np.ndarray:
+    """Build one output-to-input matrix per image, as the legacy class did.
+
+    The legacy ``apply_affine_transform`` composes
+    ``rotation @ shift @ shear @ zoom`` in (row, column) order, centres it on
+    the image and maps each *output* pixel to the *input* location it samples
+    (rotation by ``+theta`` therefore turns the picture by ``-theta``). The
+    legacy frame is kept exactly, quirks included, so that a transform
+    dictionary gives the same picture as in tf.keras 2.x: for channels-last
+    images ``tx``/``zx`` act along the width and ``ty``/``zy`` along the height,
+    and the centre offset uses the height for the first axis. A flip
+    applied after the warp (as the legacy ``apply_transform`` does) is folded
+    into the same matrix.
+
+    Args:
+        theta: Rotation in degrees, a scalar or one per image. Defaults to ``0.0``.
+        tx: The legacy ``tx`` shift in pixels (drawn from
+            ``height_shift_range``). Defaults to ``0.0``.
+        ty: The legacy ``ty`` shift in pixels (drawn from
+            ``width_shift_range``). Defaults to ``0.0``.
+        shear: Shear angle in degrees. Defaults to ``0.0``.
+        zx: The legacy ``zx`` zoom factor (values > 1 zoom out). Defaults to ``1.0``.
+        zy: The legacy ``zy`` zoom factor. Defaults to ``1.0``.
+        height: Image height in pixels.
+        width: Image width in pixels.
+        flip_horizontal: Mirror left-right after the warp. Defaults to ``False``.
+        flip_vertical: Mirror top-bottom after the warp. Defaults to ``False``.
+
+    Returns:
+        A ``float64`` array of shape ``(n, 3, 3)``: input ``(row, col, 1)`` =
+        matrix @ output ``(row, col, 1)``.
+
+    Example:
+
+    >>> m = affine_matrices(theta=[0.0, 90.0], height=5, width=5)
+    >>> m.shape, bool(np.allclose(m[0], np.eye(3)))
+    ((2, 3, 3), True)
+    """
+    arrays = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (theta, tx, ty, shear, zx, zy)),
+        np.atleast_1d(np.asarray(flip_horizontal, dtype=bool)),
+        np.atleast_1d(np.asarray(flip_vertical, dtype=bool)),
+    )
+    theta, tx, ty, shear, zx, zy, flip_h, flip_v = arrays
+    n = theta.shape[0]
+    rad, shear_rad = np.deg2rad(theta), np.deg2rad(shear)
+    cos, sin = np.cos(rad), np.sin(rad)
+    # The legacy rotation @ shift @ shear @ zoom, expanded, in its (x, y) frame.
+    m = np.zeros((n, 3, 3))
+    m[:, 0, 0] = cos * zx
+    m[:, 0, 1] = (-cos * np.sin(shear_rad) - sin * np.cos(shear_rad)) * zy
+    m[:, 0, 2] = cos * tx - sin * ty
+    m[:, 1, 0] = sin * zx
+    m[:, 1, 1] = (-sin * np.sin(shear_rad) + cos * np.cos(shear_rad)) * zy
+    m[:, 1, 2] = sin * tx + cos * ty
+    m[:, 2, 2] = 1.0
+    # Centre it exactly as legacy transform_matrix_offset_center(m, h, w) did
+    # (o_x from the height, o_y from the width)...
+    centre = np.array([height / 2 - 0.5, width / 2 - 0.5])
+    m[:, :2, 2] += centre - np.einsum("nij,j->ni", m[:, :2, :2], centre)
+    # ... then swap x and y to index (row, col) arrays, as legacy did before SciPy.
+    m = m[:, [1, 0, 2]][:, :, [1, 0, 2]]
+    # Flips happen after the warp: output (r, c) reads the warped image at
+    # (H - 1 - r, c) / (r, W - 1 - c), i.e. m @ flip.
+    flip = np.tile(np.eye(3), (n, 1, 1))
+    flip[flip_v, 0, 0], flip[flip_v, 0, 2] = -1.0, height - 1
+    flip[flip_h, 1, 1], flip[flip_h, 1, 2] = -1.0, width - 1
+    return np.einsum("nij,njk->nik", m, flip)
+
+
+def _map_coordinates(coords: np.ndarray, size: int, fill_mode: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Map sampling coordinates into ``[0, size - 1]`` by SciPy's rule for ``fill_mode``.
+
+    Returns the mapped coordinates and, for ``"constant"``, the mask of points
+    that take ``cval``.
+    """
+    outside = None
+    if size == 1:
+        if fill_mode == "constant":
+            outside = np.abs(coords) > 1e-4
+        return np.zeros_like(coords), outside
+    last = size - 1
+    if fill_mode == "constant":
+        outside = (coords < -1e-4) | (coords > last + 1e-4)
+    elif fill_mode == "reflect":  # half-sample symmetric: d c b a | a b c d | d c b a
+        period = 2 * size
+        coords = np.mod(coords + 0.5, period) - 0.5
+        coords = np.where(coords > last + 0.5, period - 1 - coords, coords)
+    elif fill_mode == "wrap":  # SciPy's "wrap": period size - 1 outside the grid
+        beyond = (coords < 0) | (coords > last)
+        coords = np.where(beyond, np.mod(coords, last), coords)
+    return np.clip(coords, 0, last), outside
+
+
+def warp_affine(
+    images: np.ndarray,
+    matrices: np.ndarray,
+    *,
+    fill_mode: str = "nearest",
+    cval: float = 0.0,
+    order: int = 1,
+) -> np.ndarray:
+    """Resample a batch of channels-last images through one affine matrix each.
+
+    Args:
+        images: Array of shape ``(n, height, width, channels)``, any numeric
+            dtype (``uint8`` batches are gathered as bytes, then interpolated
+            in float32).
+        matrices: ``(n, 3, 3)`` output-to-input matrices from
+            :func:`affine_matrices` (or one ``(3, 3)`` matrix for all images).
+        fill_mode: How points outside the input are filled: ``"nearest"``,
+            ``"constant"``, ``"reflect"`` or ``"wrap"`` (SciPy's definitions,
+            as the legacy class used). Defaults to ``"nearest"``.
+        cval: The value outside the image for ``"constant"``. Defaults to ``0.0``.
+        order: ``1`` for bilinear interpolation, ``0`` for nearest neighbour.
+            Defaults to ``1``.
+
+    Returns:
+        A ``float32`` array with the shape of ``images``.
+
+    Raises:
+        ValueError: If ``images`` is not 4-D, ``fill_mode`` or ``order`` is
+            unknown, or the number of matrices does not match.
+
+    Example:
+
+    >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    >>> shifted = warp_affine(x, affine_matrices(tx=1.0, height=4, width=4))
+    >>> shifted[0, 0, :, 0].tolist()  # samples one column to the right
+    [1.0, 2.0, 3.0, 3.0]
+    """
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(
+            "`images` must be a batch of shape (n, height, width, channels). "
+            f"Received: images.shape={images.shape}"
+        )
+    if fill_mode not in FILL_MODES:
+        raise ValueError(
+            f"`fill_mode` must be one of {', '.join(map(repr, FILL_MODES))}. "
+            f"Received: fill_mode={fill_mode!r}"
+        )
+    if order not in (0, 1):
+        raise ValueError(
+            "`order` (interpolation_order) must be 0 (nearest) or 1 (bilinear). "
+            f"Received: order={order!r}"
+        )
+    n, height, width, channels = images.shape
+    matrices = np.asarray(matrices, dtype=np.float64)
+    if matrices.ndim == 2 or (matrices.ndim == 3 and matrices.shape[0] == 1):
+        matrices = np.broadcast_to(matrices.reshape(-1, 3, 3)[0], (n, 3, 3))
+    if matrices.shape != (n, 3, 3):
+        raise ValueError(
+            f"`matrices` must have shape ({n}, 3, 3), one per image. "
+            f"Received: matrices.shape={matrices.shape}"
+        )
+    m = matrices.astype(np.float32)
+    rows = np.arange(height, dtype=np.float32)[None, :, None]
+    cols = np.arange(width, dtype=np.float32)[None, None, :]
+    src_r = m[:, 0, 0, None, None] * rows + m[:, 0, 1, None, None] * cols + m[:, 0, 2, None, None]
+    src_c = m[:, 1, 0, None, None] * rows + m[:, 1, 1, None, None] * cols + m[:, 1, 2, None, None]
+    src_r, out_r = _map_coordinates(src_r, height, fill_mode)
+    src_c, out_c = _map_coordinates(src_c, width, fill_mode)
+    flat = images.reshape(n * height * width, channels)
+    base = (np.arange(n, dtype=np.intp) * (height * width))[:, None, None]
+    if order == 0:
+        r = np.floor(src_r + 0.5).astype(np.intp)
+        c = np.floor(src_c + 0.5).astype(np.intp)
+        np.minimum(r, height - 1, out=r)
+        np.minimum(c, width - 1, out=c)
+        out = np.take(flat, (base + r * width + c).ravel(), axis=0).astype(np.float32)
+    else:
+        r0 = src_r.astype(np.intp)  # coordinates are >= 0: truncation is floor
+        c0 = src_c.astype(np.intp)
+        fr = (src_r - r0).reshape(-1, 1)
+        fc = (src_c - c0).reshape(-1, 1)
+        r1 = np.minimum(r0 + 1, height - 1)
+        c1 = np.minimum(c0 + 1, width - 1)
+        top = base + r0 * width
+        bottom = base + r1 * width
+        v00 = np.take(flat, (top + c0).ravel(), axis=0).astype(np.float32)
+        v01 = np.take(flat, (top + c1).ravel(), axis=0).astype(np.float32)
+        v10 = np.take(flat, (bottom + c0).ravel(), axis=0).astype(np.float32)
+        v11 = np.take(flat, (bottom + c1).ravel(), axis=0).astype(np.float32)
+        v01 -= v00
+        v01 *= fc
+        v00 += v01  # top row
+        v11 -= v10
+        v11 *= fc
+        v10 += v11  # bottom row
+        v10 -= v00
+        v10 *= fr
+        v00 += v10
+        out = v00
+    out = out.reshape(n, height, width, channels)
+    if fill_mode == "constant":
+        outside = out_r | out_c
+        out[outside] = cval
+    return out
+
+
+def channel_shift(images: np.ndarray, intensities: np.ndarray) -> np.ndarray:
+    """Add one intensity per image to every channel, clipped to that image's range.
+
+    The legacy ``apply_channel_shift``: the same shift for all channels, then
+    clipping to the image's own minimum and maximum. Works in place on float
+    batches and returns them.
+
+    Example:
+
+    >>> x = np.array([[[[0.0, 10.0]]]], dtype="float32")
+    >>> channel_shift(x, np.array([5.0]))[0, 0, 0].tolist()
+    [5.0, 10.0]
+    """
+    images = np.asarray(images, dtype=np.float32)
+    low = images.min(axis=(1, 2, 3), keepdims=True)
+    high = images.max(axis=(1, 2, 3), keepdims=True)
+    images += np.asarray(intensities, dtype=np.float32).reshape(-1, 1, 1, 1)
+    return np.clip(images, low, high, out=images)
+
+
+def brightness_shift(images: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """Scale brightness per image as the legacy class did through Pillow.
+
+    Legacy ``apply_brightness_shift(x, b, scale=False)``: an image within
+    ``[0, 255]`` is cast to ``uint8``, multiplied by ``b`` and clipped to
+    ``[0, 255]``; an image outside that range is first scaled to it and
+    scaled back afterwards.
+
+    Example:
+
+    >>> x = np.full((1, 1, 1, 1), 100.0, dtype="float32")
+    >>> brightness_shift(x, np.array([1.5]))[0, 0, 0, 0]
+    np.float32(150.0)
+    """
+    images = np.asarray(images, dtype=np.float32)
+    factors = np.asarray(factors, dtype=np.float32).reshape(-1, 1, 1, 1)
+    low = images.min(axis=(1, 2, 3), keepdims=True)
+    high = images.max(axis=(1, 2, 3), keepdims=True)
+    rescaled = ((low < 0) | (high > 255)).reshape(-1)
+    out = images.copy()
+    if rescaled.any():
+        span = np.maximum(high - low, 1e-12)
+        scaled = (images - low) / span * 255.0
+        out = np.where(rescaled.reshape(-1, 1, 1, 1), scaled, out)
+    out = np.clip(np.trunc(np.trunc(out) * factors), 0, 255)
+    if rescaled.any():
+        back = out / 255.0 * (high - low) + low
+        out = np.where(rescaled.reshape(-1, 1, 1, 1), back, out)
+    return out.astype(np.float32, copy=False)
