@@ -35,6 +35,8 @@ _LAZY_NAMES: dict[str, str] = {
     "build_sequence_tagger": "kerasdl.models",
     "build_text_generator": "kerasdl.models",
     "build_regressor": "kerasdl.models",
+    "build_gan": "kerasdl.gan",
+    "GAN": "kerasdl.gan",
 }
 
 _SUBPACKAGES = (

@@ -21,7 +21,7 @@ def test_version_is_pep440():
 def test_import_does_not_import_tensorflow(backend, tmp_path):
     code = (
         "import sys, kerasdl, kerasdl.models, kerasdl.datasets, kerasdl.callbacks, "
-        "kerasdl.practicals, kerasdl.utils\n"
+        "kerasdl.practicals, kerasdl.utils, kerasdl.gan\n"
         "import keras\n"
         f"assert keras.backend.backend() == {backend!r}, keras.backend.backend()\n"
         "kerasdl.build_lenet()\n"

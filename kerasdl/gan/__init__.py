@@ -11,7 +11,13 @@ and :mod:`kerasdl.gan.metrics` turns sample quality into numbers.
 
 from kerasdl.gan.builders import build_conditional_gan, build_dcgan, build_gan
 from kerasdl.gan.conditional import ConditionalGAN
-from kerasdl.gan.metrics import classifier_score, feature_extractor, frechet_distance, score_generator
+from kerasdl.gan.metrics import (
+    classifier_score,
+    feature_extractor,
+    frechet_distance,
+    score_generator,
+    train_classifier,
+)
 from kerasdl.gan.model import GAN
 from kerasdl.gan.monitor import GANMonitor, save_image_grid
 
@@ -27,4 +33,5 @@ __all__ = [
     "frechet_distance",
     "save_image_grid",
     "score_generator",
+    "train_classifier",
 ]
