@@ -4,6 +4,7 @@
 tf.data functions import it when they are called.
 """
 
+from kerasdl.data.augmentation import RandomBrightnessScale, as_pipeline, augmentation_layers
 from kerasdl.data.dataframe_iterator import DataFrameIterator
 from kerasdl.data.image_data_generator import ImageDataGenerator
 from kerasdl.data.image_files import WHITE_LIST_FORMATS
@@ -33,7 +34,10 @@ __all__ = [
     "ImageDataGenerator",
     "Iterator",
     "NumpyArrayIterator",
+    "RandomBrightnessScale",
     "WHITE_LIST_FORMATS",
+    "as_pipeline",
+    "augmentation_layers",
     "conv_output_size",
     "convolve",
     "plot_filters",
