@@ -208,6 +208,8 @@ def inspect_image(path: str) -> tuple[str | None, str | None]:
         return mode, None
     except FileNotFoundError:
         return None, "file not found"
+    except Image.UnidentifiedImageError:
+        return None, "not an image format Pillow can read"
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         return None, f"{type(error).__name__}: {error}"
 

@@ -21,7 +21,6 @@ PRESET = dict(
 )
 
 
-@pytest.mark.multibackend
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -40,7 +39,6 @@ def test_get_random_transform_draws_the_legacy_parameters(kwargs):
             assert a[key] == pytest.approx(b[key]), key
 
 
-@pytest.mark.multibackend
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_apply_transform_matches_legacy(seed):
     kwargs = dict(PRESET, vertical_flip=True, channel_shift_range=15.0)
@@ -68,7 +66,6 @@ def test_apply_transform_with_brightness_and_random_transform():
         gen.apply_transform(x[None], {})
 
 
-@pytest.mark.multibackend
 def test_standardize_and_fit_match_legacy():
     x = np.random.default_rng(0).uniform(0, 255, (6, 5, 5, 3)).astype("float32")
     kwargs = dict(
@@ -120,7 +117,6 @@ def test_flow_matches_legacy_without_augmentation_and_with_sample_weight():
     assert isinstance(inputs, list) and inputs[1].tolist() == (y[5:] * 10).tolist()
 
 
-@pytest.mark.multibackend
 def test_flow_subsets_follow_validation_split():
     x = np.arange(20, dtype="float32").reshape(20, 1, 1, 1)
     y = np.tile([0, 1], 10)

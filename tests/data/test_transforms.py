@@ -19,7 +19,6 @@ CASES = [
 ]
 
 
-@pytest.mark.multibackend
 @pytest.mark.parametrize("fill_mode", ["nearest", "constant", "reflect", "wrap"])
 @pytest.mark.parametrize("order", [0, 1])
 def test_warp_matches_legacy_scipy_path_on_non_square_images(fill_mode, order):
