@@ -445,18 +445,27 @@ class WordVectors:
         return coords
 
     def plot(
-        self, words: Sequence[str], path: str | os.PathLike[str] | None = None, title: str | None = None
+        self,
+        words: Sequence[str],
+        path: str | os.PathLike[str] | None = None,
+        title: str | None = None,
+        font: str | None = None,
     ) -> Any:
         """Plot ``words`` in 2-D (PCA) and optionally save the figure atomically.
 
         Uses the Matplotlib ``Figure`` API (no global ``pyplot`` state, so it
-        works in scripts, tests and servers).
+        works in scripts, tests and servers). Matplotlib's default font has no
+        Hangul or CJK glyphs: for such words an installed font that has them
+        (Noto Sans CJK, NanumGothic, Malgun Gothic, AppleGothic...) is picked
+        automatically, or a single warning says which font to install.
 
         Args:
             words: At least two known words. Defaults to no default.
             path: Where to save the image (``.png``, ``.svg``...). Defaults
                 to ``None`` (not saved).
             title: The figure title. Defaults to ``None``.
+            font: A Matplotlib font family for the labels. Defaults to
+                ``None`` (automatic).
 
         Returns:
             The ``matplotlib.figure.Figure``.
@@ -469,21 +478,58 @@ class WordVectors:
         >>> [t.get_text() for t in fig.axes[0].texts]
         ['a', 'b', 'c']
         """
+        import warnings
+
         from matplotlib.figure import Figure
 
         coords = self.project_2d(words)
+        if font is None and any(_is_cjk(w) for w in words):
+            font = _cjk_font()
+            if font is None:
+                warnings.warn(
+                    "No installed font has Hangul/CJK glyphs, so those words will show as boxes. Install "
+                    "one (e.g. `apt install fonts-nanum` or `fonts-noto-cjk`) or pass `font=`.",
+                    stacklevel=2,
+                )
         fig = Figure(figsize=(6, 5))
         ax = fig.add_subplot()
         ax.scatter(coords[:, 0], coords[:, 1], s=18)
         for word, (x, y) in zip(words, coords):
-            ax.annotate(word, (x, y), xytext=(3, 3), textcoords="offset points")
+            ax.annotate(word, (x, y), xytext=(3, 3), textcoords="offset points", fontfamily=font)
         ax.set_xlabel("PC 1")
         ax.set_ylabel("PC 2")
-        ax.set_title(title or "Word vectors (PCA)")
-        if path is not None:
-            with atomic_write(path) as tmp:
-                fig.savefig(tmp, dpi=100, bbox_inches="tight")
+        ax.set_title(title or "Word vectors (PCA)", fontfamily=font)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            if path is not None:
+                with atomic_write(path) as tmp:
+                    fig.savefig(tmp, dpi=100, bbox_inches="tight")
         return fig
+
+
+def _is_cjk(text: str) -> bool:
+    return any(ord(ch) >= 0x1100 for ch in text)
+
+
+_CJK_FONTS = (
+    "Noto Sans CJK KR",
+    "Noto Sans KR",
+    "NanumGothic",
+    "Malgun Gothic",
+    "AppleGothic",
+    "Apple SD Gothic Neo",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans KR",
+)
+
+
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return next((name for name in _CJK_FONTS if name in installed), None)
 
 
 def _embedding_matrix_of(source: Any) -> np.ndarray:

@@ -173,3 +173,22 @@ def test_pca_projection_and_plot(wv, tmp_path):
         wv.plot(["king"])
     with pytest.raises(KeyError, match="'dragon'"):
         wv.plot(["king", "dragon"])
+
+
+@pytest.mark.multibackend
+def test_plot_korean_words_font_choice(monkeypatch):
+    import importlib
+    import warnings
+
+    module = importlib.import_module("kerasdl.text.word_vectors")
+    wv = WordVectors(["왕", "여왕", "사과"], np.eye(3))
+    monkeypatch.setattr(module, "_cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="Hangul/CJK glyphs") as record:
+        wv.plot(["왕", "여왕", "사과"])
+    assert len(record) == 1
+    monkeypatch.setattr(module, "_cjk_font", lambda: "DejaVu Sans")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        fig = wv.plot(["왕", "여왕", "사과"])
+    assert fig.axes[0].texts[0].get_fontfamily() == ["DejaVu Sans"]
+    assert WordVectors(["a", "b"], np.eye(2)).plot(["a", "b"], font="serif").axes[0].texts[0].get_fontfamily() == ["serif"]
