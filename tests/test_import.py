@@ -22,6 +22,8 @@ def test_import_does_not_import_tensorflow(backend, tmp_path):
     code = (
         "import sys, kerasdl, kerasdl.models, kerasdl.datasets, kerasdl.callbacks, "
         "kerasdl.practicals, kerasdl.utils, kerasdl.gan\n"
+        "import kerasdl.serialization, kerasdl.mixed_precision, kerasdl.distribute\n"
+        "kerasdl.mixed_precision.auto_policy()\n"
         "import keras\n"
         f"assert keras.backend.backend() == {backend!r}, keras.backend.backend()\n"
         "kerasdl.build_lenet()\n"

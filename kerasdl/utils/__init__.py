@@ -2,6 +2,7 @@
 
 from kerasdl.utils.backend import backend_name, require_tensorflow
 from kerasdl.utils.io import atomic_write, atomic_write_bytes, atomic_write_text
+from kerasdl.utils.seed import set_seed
 from kerasdl.utils.validation import (
     check_choice,
     check_positive_int,
@@ -19,4 +20,5 @@ __all__ = [
     "check_probability",
     "check_shape",
     "require_tensorflow",
+    "set_seed",
 ]
