@@ -48,6 +48,12 @@ def auto_mpg_path() -> Path:
     return shared_path("auto-mpg", "auto-mpg.data")
 
 
+@pytest.fixture
+def imagenet_class_index_path() -> Path:
+    """The ImageNet-1k class index JSON in the Keras layout; skips when absent."""
+    return shared_path("imagenet_class_index.json")
+
+
 @pytest.fixture(autouse=True)
 def _reset_keras_state():
     """Each test starts from float32 and a fresh Keras graph/name scope."""
