@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from itertools import repeat
 
 #: The legacy Keras default ``filters``: ASCII punctuation, tab and newline.
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
@@ -50,8 +49,13 @@ def translate(text: str, filters: str, split: str) -> str:
     return text.translate(str_table(filters, split))
 
 
-def _separator(texts: Sequence[str], avoid: str) -> tuple[str, str] | None:
-    """Join ``texts`` with a separator absent from all of them, or ``None``."""
+def find_separator(texts: Sequence[str], avoid: str) -> tuple[str, str] | None:
+    """Join ``texts`` with a character absent from all of them (and from ``avoid``).
+
+    Returns ``(separator, joined)``, or ``None`` if every candidate occurs.
+    """
+    if not texts:
+        return None
     for sep in _SEPARATORS:
         if sep in avoid:
             continue
@@ -59,38 +63,6 @@ def _separator(texts: Sequence[str], avoid: str) -> tuple[str, str] | None:
         if joined.count(sep) == len(texts) - 1:
             return sep, joined
     return None
-
-
-def split_documents(
-    texts: Sequence[str], *, filters: str, lower: bool, split: str
-) -> list[list[str]] | None:
-    """Legacy ``text_to_word_sequence`` of every text, without empty-token removal.
-
-    Returns one token list per text (empty strings still included: callers
-    drop them), or ``None`` when no separator can be found (then the caller
-    falls back to the per-document path).
-    """
-    if not texts:
-        return []
-    found = _separator(texts, filters + split)
-    if found is None:
-        return None
-    sep, joined = found
-    if lower:
-        joined = joined.lower()
-    joined = translate(joined, filters, split)
-    return list(map(str.split, joined.split(sep), repeat(split)))
-
-
-def lower_documents(texts: Sequence[str], *, lower: bool) -> list[str]:
-    """Lower-case every text (joined, for speed) for character-level tokenizers."""
-    if not lower or not texts:
-        return list(texts)
-    found = _separator(texts, "")
-    if found is None:
-        return [t.lower() for t in texts]
-    sep, joined = found
-    return joined.lower().split(sep)
 
 
 def text_to_word_sequence(

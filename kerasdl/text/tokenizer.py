@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from kerasdl.text import _textops
+from kerasdl.text import _corpus
 from kerasdl.text._textops import DEFAULT_FILTERS, check_filters, check_split, text_to_word_sequence
 from kerasdl.utils.validation import check_choice, check_positive_int
 
@@ -23,6 +23,8 @@ MATRIX_MODES = ("binary", "count", "tfidf", "freq")
 _SMALL = 64
 # texts_to_sequences_generator works through the texts in chunks of this size.
 _CHUNK = 2048
+# The token ids of the last fit are kept for a following conversion up to this many tokens.
+_CACHE_TOKENS = 50_000_000
 
 
 class Tokenizer:
@@ -127,6 +129,12 @@ class Tokenizer:
         self.index_docs: collections.defaultdict[int, int] = collections.defaultdict(int)
         self.word_index: dict[str, int] = {}
         self.index_word: dict[int, str] = {}
+        self._last_fit: tuple[list[Any], tuple[Any, ...], _corpus.Numbered] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_last_fit"] = None  # a cache, not state: never pickled
+        return state
 
     def __repr__(self) -> str:
         return (
@@ -157,28 +165,20 @@ class Tokenizer:
             return self.analyzer(text)
         return text_to_word_sequence(text, self.filters, self.lower, self.split)
 
-    def _tokenize(self, texts: Sequence[Any], name: str) -> tuple[list[Any], bool]:
-        """Token lists (or lower-cased strings when ``char_level``) of ``texts``.
+    def _config_key(self) -> tuple[Any, ...]:
+        return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
 
-        Returns the tokens and whether they came from the joined fast path,
-        whose word lists still contain empty strings (``""`` is then no token;
-        elsewhere, as in Keras 2, a pre-tokenized ``""`` is a word).
-        """
+    def _corpus(self, texts: Sequence[Any], name: str) -> _corpus.Corpus:
+        """Tokenize ``texts``: all at once when they are plain strings, else one by one."""
         plain = self.analyzer is None and not callable(self.split)
-        if plain and len(texts) >= _SMALL:
-            try:
-                joined_ok = all(isinstance(t, str) for t in texts)
-            except TypeError:  # pragma: no cover - defensive
-                joined_ok = False
-            if joined_ok:
-                if self.char_level:
-                    return _textops.lower_documents(texts, lower=self.lower), False
-                result = _textops.split_documents(
-                    texts, filters=self.filters, lower=self.lower, split=self.split  # type: ignore[arg-type]
-                )
-                if result is not None:
-                    return result, True
-        return [self._tokens_one(t, f"{name}[{i}]") for i, t in enumerate(texts)], False
+        if plain and len(texts) >= _SMALL and all(isinstance(t, str) for t in texts):
+            corpus = _corpus.joined_corpus(
+                texts, filters=self.filters, lower=self.lower, split=self.split,  # type: ignore[arg-type]
+                char_level=self.char_level,
+            )
+            if corpus is not None:
+                return corpus
+        return _corpus.Corpus.from_lists([self._tokens_one(t, f"{name}[{i}]") for i, t in enumerate(texts)])
 
     @staticmethod
     def _as_list(texts: Any, name: str) -> Sequence[Any]:
@@ -216,21 +216,18 @@ class Tokenizer:
             raise ValueError(
                 "`texts` is empty: pass at least one text to fit the vocabulary on. Received: texts=[]"
             )
-        tokens, with_empty = self._tokenize(texts, "texts")
-        counts = collections.Counter(chain.from_iterable(tokens))
-        docs = collections.Counter(chain.from_iterable(map(set, tokens)))
-        if with_empty:
-            counts.pop("", None)
-            docs.pop("", None)
+        numbered = _corpus.Numbered.of(self._corpus(texts, "texts"))
+        counts, docs = numbered.counts()
+        # Kept until the next conversion: converting the texts just fitted on (the
+        # course's fit_on_texts(x); texts_to_sequences(x)) then skips re-tokenizing.
+        cacheable = numbered.corpus.marker is not None and len(numbered.ids) <= _CACHE_TOKENS
+        self._last_fit = (list(texts), self._config_key(), numbered) if cacheable else None
         self.document_count += len(texts)
         word_counts = self.word_counts
-        if word_counts:
-            for word, count in counts.items():
-                word_counts[word] = word_counts.get(word, 0) + count
-        else:
-            word_counts.update(counts)
+        for word, count in counts:
+            word_counts[word] = word_counts.get(word, 0) + count
         word_docs = self.word_docs
-        for word, count in docs.items():
+        for word, count in docs:
             word_docs[word] += count
         self._build_index()
 
@@ -270,18 +267,14 @@ class Tokenizer:
                 "(or load one with `tokenizer_from_json`). Received: word_index={}"
             )
 
-    def _lookup_table(self, with_empty: bool) -> tuple[dict[str, int | None], int | None]:
-        """``word -> id`` after the ``num_words`` cut, and the OOV id (or ``None``)."""
+    def _lookup_table(self) -> tuple[dict[str, int], int]:
+        """``word -> id`` after the ``num_words`` cut (0: dropped), and the id of unknown words."""
         num_words = self.num_words
-        oov = self.word_index.get(self.oov_token) if self.oov_token is not None else None
+        oov = self.word_index.get(self.oov_token, 0) if self.oov_token is not None else 0
         if num_words:
             items = self.word_index.items()
-            table: dict[str, int | None] = {w: (i if i < num_words else oov) for w, i in items}
-        else:
-            table = dict(self.word_index)
-        if with_empty:
-            table[""] = None
-        return table, oov
+            return {w: (i if i < num_words else oov) for w, i in items}, oov
+        return dict(self.word_index), oov
 
     def texts_to_sequences(self, texts: Iterable[str | list[str]]) -> list[list[int]]:
         """Convert texts to lists of word ids.
@@ -308,12 +301,12 @@ class Tokenizer:
         self._check_fitted()
         if not texts:
             return []
-        tokens, with_empty = self._tokenize(texts, "texts")
-        table, oov = self._lookup_table(with_empty)
-        get = table.get
-        if oov is None:
-            return [list(filter(None, map(get, seq))) for seq in tokens]
-        return [list(filter(None, map(get, seq, repeat(oov)))) for seq in tokens]
+        table, oov = self._lookup_table()
+        cached, self._last_fit = self._last_fit, None
+        if cached is not None and cached[1] == self._config_key() and cached[0] == texts:
+            numbered = cached[2]
+            return _corpus.convert(numbered.corpus, table, oov, numbered)
+        return _corpus.convert(self._corpus(texts, "texts"), table, oov)
 
     def texts_to_sequences_generator(self, texts: Iterable[str | list[str]]) -> Iterator[list[int]]:
         """Like :meth:`texts_to_sequences`, but yields one list at a time.

@@ -142,6 +142,8 @@ def test_property_matches_legacy_on_random_unicode(texts, probe, num_words, oov,
         theirs.fit_on_texts(texts)
         assert_same_state(ours, theirs)
         if theirs.word_index:
+            # the texts just fitted on (reuses the fit's token ids), then new texts
+            assert ours.texts_to_sequences(texts) == theirs.texts_to_sequences(texts)
             assert ours.texts_to_sequences(probe) == theirs.texts_to_sequences(probe)
             assert list(ours.texts_to_sequences_generator(iter(probe))) == theirs.texts_to_sequences(probe)
             seqs = theirs.texts_to_sequences(texts)
