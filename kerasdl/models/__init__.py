@@ -13,7 +13,9 @@ from kerasdl.models.predict import load_class_index, predict_image
 from kerasdl.models.preprocessing import ImageNetPreprocessing
 from kerasdl.models.registry import create_model, get_model_entry, list_models, register_model
 from kerasdl.models.regressor import build_regressor
+from kerasdl.models.sequence_tagger import build_sequence_tagger
 from kerasdl.models.text_classifier import build_text_classifier
+from kerasdl.models.text_generator import build_text_generator
 from kerasdl.models.transfer import build_transfer_model, freeze_backbone, set_fine_tune
 
 __all__ = [
@@ -24,7 +26,9 @@ __all__ = [
     "build_dense_classifier",
     "build_lenet",
     "build_regressor",
+    "build_sequence_tagger",
     "build_text_classifier",
+    "build_text_generator",
     "build_transfer_model",
     "create_model",
     "freeze_backbone",
