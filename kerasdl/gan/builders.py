@@ -25,7 +25,9 @@ _COURSE_UNITS = (256, 512, 1024)
 def _check_units(units: Sequence[int]) -> tuple[int, ...]:
     units = tuple(units)
     if not units:
-        raise ValueError(f"`units` must list at least one layer size, such as (256, 512, 1024). Received: units={units!r}")
+        raise ValueError(
+            f"`units` must list at least one layer size, such as (256, 512, 1024). Received: units={units!r}"
+        )
     for u in units:
         check_positive_int(u, "units")
     return units
@@ -147,7 +149,9 @@ def build_dcgan(
     x = layers.LeakyReLU(negative_slope=0.2, name="project_act")(x)
     x = layers.Reshape((height // 4, width // 4, filters * 4), name="reshape")(x)
     for i, (n, stride) in enumerate(((filters * 2, 1), (filters, 2))):
-        x = layers.Conv2DTranspose(n, 5, strides=stride, padding="same", use_bias=False, name=f"deconv_{i}")(x)
+        x = layers.Conv2DTranspose(
+            n, 5, strides=stride, padding="same", use_bias=False, name=f"deconv_{i}"
+        )(x)
         x = layers.BatchNormalization(name=f"deconv_{i}_bn")(x)
         x = layers.LeakyReLU(negative_slope=0.2, name=f"deconv_{i}_act")(x)
     x = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", name="to_image")(x)
@@ -211,7 +215,9 @@ def build_conditional_gan(
     label = keras.Input((), dtype="int32", name="label")
     embedded = layers.Embedding(num_classes, embed_dim, name="label_embedding")(label)
     x = layers.Concatenate(name="noise_and_label")([z, embedded])
-    generator = keras.Model([z, label], _dense_generator(x, image_shape, units, "generator"), name="cgan_generator")
+    generator = keras.Model(
+        [z, label], _dense_generator(x, image_shape, units, "generator"), name="cgan_generator"
+    )
 
     image = keras.Input(image_shape, name="image")
     d_label = keras.Input((), dtype="int32", name="label")
@@ -221,5 +227,6 @@ def build_conditional_gan(
         [image, d_label], _dense_discriminator(x, units, "linear"), name="cgan_discriminator"
     )
     return ConditionalGAN(
-        generator, discriminator, num_classes=num_classes, latent_dim=latent_dim, seed=seed, name="conditional_gan"
+        generator, discriminator, num_classes=num_classes, latent_dim=latent_dim, seed=seed,
+        name="conditional_gan",
     )

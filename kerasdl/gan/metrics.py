@@ -164,7 +164,9 @@ def train_classifier(
     labels = np.asarray(labels).astype("int32").reshape(-1)
     keras.utils.set_random_seed(seed)
     model = build_lenet(input_shape=np.shape(images)[1:], num_classes=int(labels.max()) + 1)
-    model.compile(keras.optimizers.Adam(2e-3), "sparse_categorical_crossentropy", ["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     model.fit(np.asarray(images, "float32"), labels, epochs=epochs, batch_size=batch_size, verbose=0)
     return model
 

@@ -35,11 +35,13 @@ def _final_activation(model: keras.Model) -> str | None:
 
 def _output_shape(model: keras.Model, which: str) -> tuple[Any, ...]:
     try:
-        return tuple(model.output.shape)
-    except (AttributeError, ValueError) as error:
+        (output,) = model.outputs
+        return tuple(output.shape)
+    except (AttributeError, TypeError, ValueError) as error:
         raise ValueError(
-            f"The {which} must be a built model with known input and output shapes: create it "
-            f"with `keras.Input(...)` (functional or Sequential with an Input). Received: {which}={model!r}"
+            f"The {which} must be a built model with one output and known shapes: create it with "
+            "`keras.Input(...)` (functional, or Sequential starting with an Input). "
+            f"Received: {which}={model!r}"
         ) from error
 
 
@@ -137,7 +139,7 @@ class GAN(keras.Model):
         return tuple(self.generator.inputs[0].shape)
 
     def _check_models(self) -> None:
-        noise = self._generator_noise_shape() if self.generator.inputs else None
+        noise = self._generator_noise_shape() if getattr(self.generator, "inputs", None) else None
         if noise is None or noise[-1] != self.latent_dim:
             raise ValueError(
                 "`latent_dim` must equal the size of the generator's noise input "
@@ -146,6 +148,8 @@ class GAN(keras.Model):
                 f"Received: latent_dim={self.latent_dim}"
             )
         images = _output_shape(self.generator, "generator")
+        if not getattr(self.discriminator, "inputs", None):
+            _output_shape(self.discriminator, "discriminator")  # raises the explanation
         d_input = tuple(self.discriminator.inputs[0].shape)
         if tuple(images[1:]) != tuple(d_input[1:]):
             raise ValueError(
@@ -393,4 +397,6 @@ class GAN(keras.Model):
         try:
             self.compile(**{k: keras.saving.deserialize_keras_object(v) for k, v in config.items()})
         except (TypeError, ValueError) as error:  # pragma: no cover - a foreign optimizer
-            warnings.warn(f"Could not restore the GAN's compile state ({error}); call compile().", stacklevel=2)
+            warnings.warn(
+                f"Could not restore the GAN's compile state ({error}); call compile().", stacklevel=2
+            )
