@@ -23,6 +23,7 @@ def test_import_does_not_import_tensorflow(backend, tmp_path):
         "import sys, kerasdl, kerasdl.models, kerasdl.datasets, kerasdl.callbacks, "
         "kerasdl.practicals, kerasdl.utils, kerasdl.gan\n"
         "import kerasdl.serialization, kerasdl.mixed_precision, kerasdl.distribute\n"
+        "import kerasdl.data, kerasdl.data.pipelines, kerasdl.data.plotting, kerasdl.data.kernels\n"
         "kerasdl.mixed_precision.auto_policy()\n"
         "import keras\n"
         f"assert keras.backend.backend() == {backend!r}, keras.backend.backend()\n"

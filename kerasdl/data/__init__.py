@@ -21,6 +21,8 @@ from kerasdl.data.kernels import (
     plot_filters,
     pool,
 )
+from kerasdl.data.pipelines import image_dataset
+from kerasdl.data.plotting import augmented_copies, plot_augmentations
 
 __all__ = [
     "BOX_BLUR",
@@ -38,6 +40,9 @@ __all__ = [
     "WHITE_LIST_FORMATS",
     "as_pipeline",
     "augmentation_layers",
+    "augmented_copies",
+    "image_dataset",
+    "plot_augmentations",
     "conv_output_size",
     "convolve",
     "plot_filters",

@@ -1,0 +1,459 @@
+"""tf.data image pipelines with augmentation: the modern replacement for ``flow_from_directory``.
+
+:func:`image_dataset` reads a class-per-subfolder directory, a DataFrame of
+file paths and labels, or in-memory arrays, and returns ``tf.data.Dataset``
+objects that decode in parallel, cache the decoded images, shuffle, batch,
+augment the training split on whole batches in parallel and prefetch. The
+result feeds ``model.fit`` on every Keras backend (Keras reads ``tf.data`` on
+JAX and PyTorch too); TensorFlow is imported only when the function runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import numbers
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kerasdl.data.augmentation import as_pipeline, augmentation_layers
+from kerasdl.utils.backend import backend_name, require_tensorflow
+from kerasdl.utils.validation import check_choice, check_positive_int, check_shape
+
+#: File extensions ``keras.utils.image_dataset_from_directory`` and ``tf.io.decode_image`` read.
+IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+LABEL_MODES = ("int", "categorical", "binary", None)
+COLOR_MODES = ("rgb", "grayscale", "rgba")
+SUBSETS = (None, "training", "validation", "both")
+_CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+_SHUFFLE_BUFFER = 1024
+
+
+def _augment_fn(augment: Any, seed: int | None) -> tuple[Any, float | None]:
+    """Return ``(callable or None, rescale or None)`` for the ``augment`` argument."""
+    if augment is None:
+        return None, None
+    if isinstance(augment, Mapping):
+        allowed = set(inspect.signature(augmentation_layers).parameters) - {"pipeline"}
+        unknown = sorted(set(augment) - allowed)
+        if unknown:
+            raise ValueError(
+                f"`augment` holds arguments with no augmentation layer: {unknown}. Supported: "
+                f"{sorted(allowed)}; apply feature-wise normalization with keras.layers.Normalization "
+                f"in the model, or use kerasdl.data.ImageDataGenerator. Received: augment={dict(augment)!r}"
+            )
+        kwargs = dict(augment)
+        rescale = kwargs.pop("rescale", None)
+        kwargs.setdefault("seed", seed)
+        layers = augmentation_layers(**kwargs, pipeline=True)
+        return (layers if layers.layers else None), rescale
+    if hasattr(augment, "random_transform") and not callable(augment):
+        raise TypeError(
+            "`augment` cannot be an ImageDataGenerator inside tf.data: pass its arguments as a dict, "
+            "e.g. augment=dict(rotation_range=40, zoom_range=0.2), or augmentation layers. "
+            f"Received: augment={augment!r}"
+        )
+    if not callable(augment):
+        raise TypeError(
+            "`augment` must be None, a dict of augmentation_layers() arguments, or augmentation "
+            f"layers (a callable). Received: augment={augment!r}"
+        )
+    return (augment if backend_name() == "tensorflow" else as_pipeline(augment)), None
+
+
+def _check_directory(directory: Path) -> list[str]:
+    """The class names, after checking that every class folder holds images."""
+    if not directory.is_dir():
+        raise ValueError(
+            "`source` must be an existing directory with one subfolder per class, a DataFrame or "
+            f"(x, y) arrays. Received: source={str(directory)!r} (no such directory)"
+        )
+    classes = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not classes:
+        raise ValueError(
+            f"The directory {str(directory)!r} has no class subfolders: put the images of each class in "
+            f"their own subfolder (train/cats/*.jpg, train/dogs/*.jpg). Received: source={str(directory)!r}"
+        )
+    empty = [
+        name
+        for name in classes
+        if not any(
+            f.lower().endswith(IMAGE_EXTENSIONS) for _, _, files in os.walk(directory / name) for f in files
+        )
+    ]
+    if empty:
+        raise ValueError(
+            f"Class folders without images ({', '.join(IMAGE_EXTENSIONS)}): {empty}. Add images or remove "
+            f"the folders. Received: source={str(directory)!r}"
+        )
+    return classes
+
+
+def _labels(
+    values: np.ndarray, label_mode: str | None, class_names: Sequence[str] | None
+) -> tuple[Any, list]:
+    """Encode labels as integer indices (and the class names)."""
+    if values.dtype.kind in "iu" and class_names is None:
+        names = [str(v) for v in range(int(values.max()) + 1)] if len(values) else []
+        indices = values.astype(np.int64)
+    else:
+        names = list(class_names) if class_names is not None else sorted({str(v) for v in values})
+        lookup = {name: i for i, name in enumerate(names)}
+        unknown = sorted({str(v) for v in values} - set(lookup))
+        if unknown:
+            raise ValueError(f"Labels {unknown[:5]} are not in `class_names`. Received: class_names={names}")
+        indices = np.array([lookup[str(v)] for v in values], dtype=np.int64)
+    if label_mode == "binary" and len(names) != 2:
+        raise ValueError(
+            f"label_mode='binary' needs exactly 2 classes; found {len(names)}: {names[:10]}. "
+            "Use label_mode='int' or 'categorical'. Received: label_mode='binary'"
+        )
+    return indices, names
+
+
+def _encode(tf: Any, labels: Any, label_mode: str | None, num_classes: int) -> Any:
+    if label_mode == "categorical":
+        return tf.one_hot(labels, num_classes, dtype="float32")
+    if label_mode == "binary":
+        return tf.cast(tf.expand_dims(labels, -1), "float32")
+    return tf.cast(labels, "int32")
+
+
+def _split(count: int, validation_split: float | None, seed: int | None) -> dict[str, np.ndarray]:
+    """Keras's split: shuffle the indices with ``seed``, the last fraction is validation."""
+    order = np.random.default_rng(seed).permutation(count) if validation_split else np.arange(count)
+    if not validation_split:
+        return {"all": order}
+    num_val = int(validation_split * count)
+    if num_val == 0 or num_val == count:
+        raise ValueError(
+            f"`validation_split` leaves an empty split for {count} samples. "
+            f"Received: validation_split={validation_split}"
+        )
+    return {"training": order[:-num_val], "validation": order[-num_val:]}
+
+
+def _from_dataframe(
+    tf: Any, frame: Any, image_size: tuple[int, int], options: dict
+) -> tuple[dict[str, Any], list[str]]:
+    x_col, y_col, label_mode = options["x_col"], options["y_col"], options["label_mode"]
+    needed = [x_col] + ([y_col] if label_mode is not None else [])
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"The DataFrame has no column(s) {missing}. Available columns: {list(frame.columns)}. "
+            f"Set x_col= and y_col= to the file-name and label columns. Received: x_col={x_col!r}, "
+            f"y_col={y_col!r}"
+        )
+    base = Path(options["directory"]) if options["directory"] is not None else None
+    paths = [str(base / str(p)) if base is not None else str(p) for p in frame[x_col]]
+    absent = [p for p in paths if not os.path.isfile(p)]
+    if absent:
+        raise ValueError(
+            f"{len(absent)} image file(s) in column {x_col!r} do not exist, e.g. {absent[:3]}. Check "
+            f"`directory` (joined in front of relative names). Received: directory={options['directory']!r}"
+        )
+    if not paths:
+        raise ValueError("The DataFrame has no rows. Received: source=<empty DataFrame>")
+    labels, names = (
+        _labels(np.asarray(frame[y_col]), label_mode, options["class_names"])
+        if label_mode is not None
+        else (None, [])
+    )
+    channels = _CHANNELS[options["color_mode"]]
+
+    def load(path: Any) -> Any:
+        image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
+        image = tf.image.resize(image, image_size)
+        image.set_shape((*image_size, channels))
+        return image
+
+    splits = _split(len(paths), options["validation_split"], options["seed"])
+    datasets = {}
+    for key, index in splits.items():
+        images = tf.data.Dataset.from_tensor_slices(np.array(paths)[index]).map(
+            load, num_parallel_calls=tf.data.AUTOTUNE
+        )
+        if labels is not None:
+            encoded = _encode(tf, labels[index], label_mode, len(names))
+            images = tf.data.Dataset.zip((images, tf.data.Dataset.from_tensor_slices(encoded)))
+        datasets[key] = images
+    return datasets, names
+
+
+def _from_arrays(
+    tf: Any, source: Any, image_size: tuple[int, int] | None, options: dict
+) -> tuple[dict[str, Any], list[str]]:
+    x, y = (source[0], source[1]) if isinstance(source, tuple) and len(source) == 2 else (source, None)
+    if options["label_mode"] is None:
+        y = None
+    x = np.asarray(x)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[0] == 0:
+        raise ValueError(
+            "Array `source` must be images of shape (samples, height, width[, channels]) or an (x, y) "
+            f"tuple of them and labels. Received: source with shape {x.shape}"
+        )
+    label_mode = options["label_mode"]
+    names: list[str] = []
+    labels = None
+    if y is not None:
+        y = np.asarray(y)
+        if len(y) != len(x):
+            raise ValueError(
+                f"`x` and `y` must have the same length. Received: {len(x)} images, {len(y)} labels"
+            )
+        if label_mode is not None and y.ndim == 1:
+            labels, names = _labels(y, label_mode, options["class_names"])
+        else:
+            labels = y  # one-hot or multi-output targets: passed through
+    datasets = {}
+    for key, index in _split(len(x), options["validation_split"], options["seed"]).items():
+        images = x[index].astype("float32")
+        if image_size is not None and images.shape[1:3] != image_size:
+            images = tf.image.resize(images, image_size).numpy()
+        if labels is None:
+            datasets[key] = tf.data.Dataset.from_tensor_slices(images)
+            continue
+        target = labels[index]
+        if label_mode is not None and target.ndim == 1:
+            target = _encode(tf, target, label_mode, len(names))
+        datasets[key] = tf.data.Dataset.from_tensor_slices((images, target))
+    return datasets, names
+
+
+def _from_directory(
+    source: Path, image_size: tuple[int, int], options: dict
+) -> tuple[dict[str, Any], list[str]]:
+    import keras
+
+    classes = _check_directory(source)
+    if options["class_names"] is not None:
+        missing = sorted(set(options["class_names"]) - set(classes))
+        if missing:
+            raise ValueError(
+                f"`class_names` {missing} are not subfolders of {str(source)!r} (found {classes}). "
+                f"Received: class_names={list(options['class_names'])!r}"
+            )
+    split, subset = options["validation_split"], "both" if options["validation_split"] else None
+    with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Using N files..." even when quiet
+        result = keras.utils.image_dataset_from_directory(
+            source,
+            labels="inferred",
+            label_mode=options["label_mode"],
+            class_names=options["class_names"],
+            color_mode=options["color_mode"],
+            batch_size=None,
+            image_size=image_size,
+            shuffle=bool(split) or options["shuffle"],
+            seed=options["seed"],
+            validation_split=split,
+            subset=subset,
+            verbose=False,
+        )
+    if subset == "both":
+        return {"training": result[0], "validation": result[1]}, list(result[0].class_names)
+    return {"all": result}, list(result.class_names)
+
+
+def _finish(tf: Any, ds: Any, train: bool, augment: Any, rescale: float | None, options: dict) -> Any:
+    if options["cache"]:
+        ds = ds.cache()
+    if train and options["shuffle"]:
+        size = int(ds.cardinality())
+        buffer = _SHUFFLE_BUFFER if size < 0 else max(1, min(size, _SHUFFLE_BUFFER))
+        ds = ds.shuffle(buffer, seed=options["seed"], reshuffle_each_iteration=True)
+    ds = ds.batch(options["batch_size"])
+    labelled = options["labelled"]
+    if train and augment is not None:
+        if labelled:
+            ds = ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+        else:
+            ds = ds.map(lambda x: augment(x, training=True), num_parallel_calls=tf.data.AUTOTUNE)
+    if rescale is not None:
+        scale = float(rescale)
+        if labelled:
+            ds = ds.map(lambda x, y: (x * scale, y), num_parallel_calls=tf.data.AUTOTUNE)
+        else:
+            ds = ds.map(lambda x: x * scale, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def image_dataset(
+    source: Any,
+    image_size: Sequence[int] | None = None,
+    batch_size: int = 32,
+    augment: Any = None,
+    validation_split: float | None = None,
+    subset: str | None = None,
+    cache: bool = True,
+    shuffle: bool = True,
+    seed: int | None = None,
+    label_mode: str | None = "int",
+    color_mode: str = "rgb",
+    *,
+    x_col: str = "filename",
+    y_col: str = "class",
+    directory: str | os.PathLike[str] | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Any:
+    """Build ``tf.data`` pipelines of images and labels, augmented on the training split.
+
+    The pipeline decodes images in parallel, caches the decoded images (so
+    files are read once), shuffles the training split each epoch, batches,
+    applies ``augment`` to whole training batches in parallel
+    (``num_parallel_calls=AUTOTUNE``) and prefetches. Validation data is never
+    shuffled or augmented. Pixels stay in ``[0, 255]`` unless ``augment``
+    rescales them.
+
+    The course's ``flow_from_directory`` becomes::
+
+        train, val = image_dataset("train_dir", (150, 150), batch_size=20,
+                                   validation_split=0.2, seed=1, label_mode="binary",
+                                   augment=dict(rotation_range=40, zoom_range=0.2,
+                                                horizontal_flip=True, rescale=1 / 255))
+        model.fit(train, validation_data=val, epochs=15)
+
+    Args:
+        source: A directory with one subfolder of images per class (read
+            with ``keras.utils.image_dataset_from_directory``), a pandas
+            DataFrame of file paths and labels (see ``x_col``, ``y_col``), or
+            arrays: ``x`` or ``(x, y)`` with ``x`` of shape
+            ``(samples, height, width[, channels])``.
+        image_size: ``(height, width)`` every image is resized to; required
+            for directories and DataFrames, optional for arrays. Defaults to
+            ``None``.
+        batch_size: Images per batch. Defaults to ``32``.
+        augment: ``None``; a dict of :func:`augmentation_layers` arguments
+            (the ``ImageDataGenerator`` names; its ``rescale`` is applied to
+            every split, as the legacy generator does); or augmentation
+            layers / any callable ``f(images, training=True)``. Applied to the
+            training split only. Defaults to ``None``.
+        validation_split: Fraction held out for validation, or ``None``.
+            Defaults to ``None``.
+        subset: ``"training"``, ``"validation"``, ``"both"`` (a
+            ``(train, validation)`` tuple), or ``None``: the whole set without
+            ``validation_split``, ``"both"`` with it. Defaults to ``None``.
+        cache: Cache decoded images in memory after the first epoch.
+            Defaults to ``True``.
+        shuffle: Shuffle the training split every epoch (buffer of up to
+            1,024 images, after a full shuffle of the file order). Defaults to
+            ``True``.
+        seed: Seed for the split, shuffling and augmentation. Needed when
+            ``subset`` is ``"training"`` or ``"validation"`` (both calls must
+            split alike). Defaults to ``None``.
+        label_mode: ``"int"`` (class index), ``"categorical"`` (one-hot),
+            ``"binary"`` (float 0/1, shape ``(1,)``) or ``None`` (images
+            only). Defaults to ``"int"``.
+        color_mode: ``"rgb"``, ``"grayscale"`` or ``"rgba"``. Defaults to
+            ``"rgb"``.
+        x_col: DataFrame column of file paths. Defaults to ``"filename"``.
+        y_col: DataFrame column of labels. Defaults to ``"class"``.
+        directory: Folder joined in front of relative DataFrame paths.
+            Defaults to ``None``.
+        class_names: Explicit class order (directory subfolders or label
+            values). Defaults to ``None`` (sorted).
+
+    Returns:
+        A ``tf.data.Dataset`` of ``(images, labels)`` batches (``images``
+        only when ``label_mode`` is ``None``), or a ``(train, validation)``
+        tuple for ``subset="both"``. Each has a ``class_names`` attribute.
+
+    Raises:
+        ValueError: For a missing or empty directory, class folders without
+            images, missing DataFrame columns or files, a malformed
+            ``image_size``, an unknown choice, or a split without ``seed``.
+        TypeError: If ``source`` or ``augment`` has an unsupported type.
+
+    Example:
+
+    >>> import tempfile
+    >>> from kerasdl.datasets import make_image_folder
+    >>> folder = make_image_folder(tempfile.mkdtemp(), num_per_class=5, image_size=(16, 16))
+    >>> train, val = image_dataset(folder, (8, 8), batch_size=4, validation_split=0.2, seed=1,
+    ...                            augment=dict(horizontal_flip=True, rescale=1 / 255))
+    >>> train.class_names
+    ['cats', 'dogs']
+    >>> images, labels = next(iter(train))
+    >>> tuple(images.shape), int(val.cardinality())
+    ((4, 8, 8, 3), 1)
+    """
+    tf = require_tensorflow("image_dataset")
+    check_positive_int(batch_size, "batch_size")
+    subset = check_choice(subset, "subset", SUBSETS)
+    label_mode = check_choice(label_mode, "label_mode", LABEL_MODES)
+    color_mode = check_choice(color_mode, "color_mode", COLOR_MODES)
+    if validation_split is not None:
+        if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):
+            raise TypeError(
+                "`validation_split` must be a float in (0, 1). "
+                f"Received: validation_split={validation_split!r}"
+            )
+        if not 0 < validation_split < 1:
+            raise ValueError(
+                f"`validation_split` must be in (0, 1). Received: validation_split={validation_split!r}"
+            )
+    if subset is not None and validation_split is None:
+        raise ValueError(
+            f"`subset` needs `validation_split` (e.g. validation_split=0.2). Received: subset={subset!r}"
+        )
+    if validation_split and subset is None:
+        subset = "both"
+    if subset in ("training", "validation") and seed is None:
+        raise ValueError(
+            "`seed` must be set when `subset` is 'training' or 'validation', so that both calls split the "
+            f"data the same way; or use subset='both'. Received: subset={subset!r}, seed=None"
+        )
+    if subset == "both" and seed is None:
+        seed = int(np.random.default_rng().integers(1_000_000))
+    if image_size is not None:
+        image_size = check_shape(image_size, "image_size", rank=2, example="(150, 150)")
+    augment_fn, rescale = _augment_fn(augment, seed)
+    options = dict(
+        batch_size=batch_size, validation_split=validation_split, cache=bool(cache), shuffle=bool(shuffle),
+        seed=seed, label_mode=label_mode, color_mode=color_mode, x_col=x_col, y_col=y_col,
+        directory=directory, class_names=class_names, labelled=label_mode is not None,
+    )
+    if isinstance(source, (str, os.PathLike)):
+        if image_size is None:
+            raise ValueError(
+                "`image_size` is required for a directory, e.g. image_size=(150, 150). "
+                "Received: image_size=None"
+            )
+        datasets, names = _from_directory(Path(source), image_size, options)  # type: ignore[arg-type]
+    elif hasattr(source, "columns") and hasattr(source, "iloc"):
+        if image_size is None:
+            raise ValueError(
+                "`image_size` is required for a DataFrame, e.g. image_size=(150, 150). "
+                "Received: image_size=None"
+            )
+        datasets, names = _from_dataframe(tf, source, image_size, options)  # type: ignore[arg-type]
+    elif isinstance(source, (np.ndarray, tuple, list)):
+        has_y = isinstance(source, tuple) and len(source) == 2 and source[1] is not None
+        options["labelled"] = has_y and label_mode is not None
+        datasets, names = _from_arrays(tf, source, image_size, options)  # type: ignore[arg-type]
+    else:
+        raise TypeError(
+            "`source` must be a directory path, a pandas DataFrame, or arrays x / (x, y). "
+            f"Received: source of type {type(source).__name__}"
+        )
+    finished = {
+        key: _finish(tf, ds, key != "validation", augment_fn, rescale, options)
+        for key, ds in datasets.items()
+    }
+    for ds in finished.values():
+        ds.class_names = names
+    if "all" in finished:
+        return finished["all"]
+    if subset == "both":
+        return finished["training"], finished["validation"]
+    return finished[subset]
+
+
+__all__ = ["COLOR_MODES", "IMAGE_EXTENSIONS", "LABEL_MODES", "image_dataset"]
