@@ -12,6 +12,7 @@ from kerasdl.datasets.cifar import load_cifar10, read_cifar_batch
 from kerasdl.datasets.imdb import load_imdb, load_imdb_word_index, load_npz_safely
 from kerasdl.datasets.mnist import load_fashion_mnist, load_mnist, read_idx
 from kerasdl.datasets.synthetic import make_digits, make_image_folder, make_shape_images
+from kerasdl.datasets.text import load_text, read_text_file
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -23,6 +24,7 @@ __all__ = [
     "load_imdb_word_index",
     "load_mnist",
     "load_npz_safely",
+    "load_text",
     "make_auto_mpg_like",
     "make_digits",
     "make_image_folder",
@@ -30,4 +32,5 @@ __all__ = [
     "parse_auto_mpg",
     "read_cifar_batch",
     "read_idx",
+    "read_text_file",
 ]
