@@ -5,7 +5,7 @@ it with the loss you need), runs on the TensorFlow, JAX and PyTorch backends,
 and keeps its output activation in float32 under a mixed-precision policy.
 """
 
-from kerasdl.models.backbones import BACKBONES, WeightsNotFoundError
+from kerasdl.models.backbones import WeightsNotFoundError
 from kerasdl.models.cifar_cnn import build_cifar_cnn
 from kerasdl.models.dense import build_dense_classifier
 from kerasdl.models.lenet import build_lenet
@@ -19,7 +19,6 @@ from kerasdl.models.text_generator import build_text_generator
 from kerasdl.models.transfer import build_transfer_model, freeze_backbone, set_fine_tune
 
 __all__ = [
-    "BACKBONES",
     "ImageNetPreprocessing",
     "WeightsNotFoundError",
     "build_cifar_cnn",

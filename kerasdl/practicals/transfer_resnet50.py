@@ -34,7 +34,7 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from kerasdl.models import BACKBONES
+    from kerasdl.models.backbones import BACKBONES
 
     parser.add_argument(
         "--weights", default=None, metavar="PATH",

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from kerasdl.models import (
-    BACKBONES,
     ImageNetPreprocessing,
     WeightsNotFoundError,
     build_transfer_model,
@@ -14,7 +13,7 @@ from kerasdl.models import (
     list_models,
     set_fine_tune,
 )
-from kerasdl.models.backbones import imagenet_weights_file, keras_models_dirs
+from kerasdl.models.backbones import BACKBONES, imagenet_weights_file, keras_models_dirs
 from kerasdl.models.transfer import get_backbone_layer
 
 pytestmark = pytest.mark.multibackend
