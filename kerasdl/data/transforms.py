@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kerasdl.data.image_files import thread_map
+
 FILL_MODES = ("nearest", "constant", "reflect", "wrap")
 
 
@@ -184,6 +186,42 @@ def warp_affine(
             f"`matrices` must have shape ({n}, 3, 3), one per image. "
             f"Received: matrices.shape={matrices.shape}"
         )
+    out = np.empty((n, height, width, channels), dtype=np.float32)
+    if images.dtype == np.uint8 and channels <= 4:
+        # Pack each pixel's bytes into one uint32: one 1-D gather per corner fetches every channel.
+        packed = np.zeros((n, height, width, 4), dtype=np.uint8)
+        packed[..., :channels] = images
+        source = packed.reshape(-1).view(np.uint32)
+    else:
+        source = images.reshape(n * height * width, channels)
+
+    def work(start: int) -> None:
+        stop = min(n, start + _CHUNK)
+        out[start:stop] = _warp_chunk(
+            source, start, matrices[start:stop], height, width, channels, fill_mode, cval, order
+        )
+
+    thread_map(work, range(0, n, _CHUNK))
+    return out
+
+
+#: Images resampled per task: small enough for the temporaries to stay in cache.
+_CHUNK = 2
+
+
+def _warp_chunk(
+    source: np.ndarray,
+    first: int,
+    matrices: np.ndarray,
+    height: int,
+    width: int,
+    channels: int,
+    fill_mode: str,
+    cval: float,
+    order: int,
+) -> np.ndarray:
+    """Resample images ``first ... first + len(matrices) - 1`` of ``source``."""
+    n = len(matrices)
     m = matrices.astype(np.float32)
     rows = np.arange(height, dtype=np.float32)[None, :, None]
     cols = np.arange(width, dtype=np.float32)[None, None, :]
@@ -191,27 +229,40 @@ def warp_affine(
     src_c = m[:, 1, 0, None, None] * rows + m[:, 1, 1, None, None] * cols + m[:, 1, 2, None, None]
     src_r, out_r = _map_coordinates(src_r, height, fill_mode)
     src_c, out_c = _map_coordinates(src_c, width, fill_mode)
-    flat = images.reshape(n * height * width, channels)
-    base = (np.arange(n, dtype=np.intp) * (height * width))[:, None, None]
+    packed = source.ndim == 1
+    base = ((np.arange(n, dtype=np.int32) + first) * (height * width))[:, None, None]
+
+    def gather(index: np.ndarray) -> np.ndarray:
+        if packed:
+            values = source[index.ravel()].view(np.uint8).reshape(-1, 4)
+            return values.astype(np.float32)
+        return np.take(source, index.ravel(), axis=0).astype(np.float32)
+
     if order == 0:
-        r = np.floor(src_r + 0.5).astype(np.intp)
-        c = np.floor(src_c + 0.5).astype(np.intp)
+        r = (src_r + 0.5).astype(np.int32)  # coordinates are >= 0: truncation is floor
+        c = (src_c + 0.5).astype(np.int32)
         np.minimum(r, height - 1, out=r)
         np.minimum(c, width - 1, out=c)
-        out = np.take(flat, (base + r * width + c).ravel(), axis=0).astype(np.float32)
+        r *= width
+        r += c
+        r += base
+        out = gather(r)
     else:
-        r0 = src_r.astype(np.intp)  # coordinates are >= 0: truncation is floor
-        c0 = src_c.astype(np.intp)
+        r0 = src_r.astype(np.int32)
+        c0 = src_c.astype(np.int32)
         fr = (src_r - r0).reshape(-1, 1)
         fc = (src_c - c0).reshape(-1, 1)
-        r1 = np.minimum(r0 + 1, height - 1)
-        c1 = np.minimum(c0 + 1, width - 1)
-        top = base + r0 * width
-        bottom = base + r1 * width
-        v00 = np.take(flat, (top + c0).ravel(), axis=0).astype(np.float32)
-        v01 = np.take(flat, (top + c1).ravel(), axis=0).astype(np.float32)
-        v10 = np.take(flat, (bottom + c0).ravel(), axis=0).astype(np.float32)
-        v11 = np.take(flat, (bottom + c1).ravel(), axis=0).astype(np.float32)
+        down = (r0 < height - 1) * np.int32(width)
+        right = (c0 < width - 1).astype(np.int32)
+        index = r0 * width
+        index += c0
+        index += base
+        v00 = gather(index)
+        v01 = gather(index + right)
+        index += down
+        v10 = gather(index)
+        index += right
+        v11 = gather(index)
         v01 -= v00
         v01 *= fc
         v00 += v01  # top row
@@ -222,10 +273,9 @@ def warp_affine(
         v10 *= fr
         v00 += v10
         out = v00
-    out = out.reshape(n, height, width, channels)
+    out = out.reshape(n, height, width, -1)[..., :channels]
     if fill_mode == "constant":
-        outside = out_r | out_c
-        out[outside] = cval
+        out[out_r | out_c] = cval
     return out
 
 
