@@ -6,8 +6,6 @@ import pytest
 
 from kerasdl.models import build_sequence_tagger, build_text_generator, create_model, list_models
 
-pytestmark = pytest.mark.multibackend
-
 
 def test_registered_and_default_builds():
     assert {"text_generator", "sequence_tagger"} <= set(list_models())
@@ -26,6 +24,7 @@ def test_text_generator_shapes(bidirectional, cell, num_layers):
     assert build_text_generator(40, None, rnn_units=4).input_shape == (None, None)
 
 
+@pytest.mark.multibackend
 def test_text_generator_learns_and_round_trips(tmp_path):
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
@@ -34,7 +33,7 @@ def test_text_generator_learns_and_round_trips(tmp_path):
     model = build_text_generator(20, 6, embedding_dim=8, rnn_units=16)
     model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
     before = model.evaluate(x, y, verbose=0)
-    model.fit(x, y, epochs=4, batch_size=16, verbose=0)
+    model.fit(x, y, epochs=3, batch_size=32, verbose=0)
     assert model.evaluate(x, y, verbose=0) < before
     path = tmp_path / "gen.keras"
     model.save(path)
@@ -42,6 +41,7 @@ def test_text_generator_learns_and_round_trips(tmp_path):
     np.testing.assert_array_equal(model.predict(x[:3], verbose=0), restored.predict(x[:3], verbose=0))
 
 
+@pytest.mark.multibackend
 def test_sequence_tagger_learns_hello_and_round_trips(tmp_path):
     keras.utils.set_random_seed(0)
     x = np.eye(4, dtype="float32")[[[0, 1, 2, 2]]]  # h e l l (one-hot)
@@ -50,7 +50,7 @@ def test_sequence_tagger_learns_hello_and_round_trips(tmp_path):
     assert model.output_shape == (None, 4, 4)
     model.compile(keras.optimizers.Adam(5e-2), "sparse_categorical_crossentropy")
     before = model.evaluate(x, y, verbose=0)
-    model.fit(x, y, epochs=5, verbose=0)
+    model.fit(x, y, epochs=3, verbose=0)
     assert model.evaluate(x, y, verbose=0) < before
     path = tmp_path / "tagger.keras"
     model.save(path)
