@@ -35,6 +35,7 @@ _LAZY_NAMES: dict[str, str] = {
     "build_sequence_tagger": "kerasdl.models",
     "build_text_generator": "kerasdl.models",
     "build_regressor": "kerasdl.models",
+    "ImageDataGenerator": "kerasdl.data",
     "build_gan": "kerasdl.gan",
     "GAN": "kerasdl.gan",
 }
@@ -73,6 +74,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for static type checkers only
+    from kerasdl.data import ImageDataGenerator  # noqa: F401
     from kerasdl.models import (  # noqa: F401
         build_cifar_cnn,
         build_dense_classifier,
