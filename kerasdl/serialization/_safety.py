@@ -73,7 +73,7 @@ def check_model_config(config: Any, *, source: str, safe_mode: bool) -> dict[str
             raise ValueError(
                 f"{source} is too large to be a model architecture (more than {MAX_NODES:,} nested "
                 "values; a YAML document can reach this with aliases). Refusing to load it. "
-                f"Received: path={source!r}"
+                f"Received: path={source}"
             )
         if isinstance(node, Mapping):
             if safe_mode:

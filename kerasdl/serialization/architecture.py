@@ -80,9 +80,14 @@ def parse_yaml(text: str, source: str = "the YAML document") -> Any:
             f"Received: {error.problem_mark}"
         ) from None
     except yaml.YAMLError as error:
-        raise ValueError(f"{source} is not valid YAML: {error}") from None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ValueError(f"{source} is not valid YAML: {problem}{where}. Received: {text[:60]!r}") from None
     except RecursionError:
-        raise ValueError(f"{source} is nested too deeply to be a model architecture.") from None
+        raise ValueError(
+            f"{source} is nested too deeply to be a model architecture. Received: {text[:20]!r}..."
+        ) from None
 
 
 def parse_json(text: str, source: str = "the JSON document") -> Any:
@@ -95,7 +100,9 @@ def parse_json(text: str, source: str = "the JSON document") -> Any:
             f"Received: {text[:60]!r}"
         ) from None
     except RecursionError:
-        raise ValueError(f"{source} is nested too deeply to be a model architecture.") from None
+        raise ValueError(
+            f"{source} is nested too deeply to be a model architecture. Received: {text[:20]!r}..."
+        ) from None
 
 
 def model_from_config_safely(
@@ -116,7 +123,8 @@ def model_from_config_safely(
         raise ValueError(
             f"Could not rebuild a model from {source}: {error} If the model uses your own layers, "
             "register them with `@keras.saving.register_keras_serializable()` or pass "
-            "`custom_objects={'Name': Class}`."
+            "`custom_objects={'Name': Class}`. "
+            f"Received: class_name={config.get('class_name')!r}"
         ) from error
     if not isinstance(model, keras.Model):
         raise ValueError(
