@@ -184,3 +184,13 @@ def test_flow_input_errors():
         gen.flow([np.zeros((4, 4, 3)), np.zeros((5, 5, 3))])
     with pytest.raises(TypeError, match=r"`batch_size` must be a positive integer"):
         gen.flow(np.zeros((5, 4, 4, 1)), batch_size=2.5)
+
+
+def test_headline_name_and_public_exports():
+    import kerasdl
+    import kerasdl.data
+
+    assert kerasdl.ImageDataGenerator is ImageDataGenerator
+    assert {"ImageDataGenerator", "DirectoryIterator", "DataFrameIterator", "NumpyArrayIterator"} <= set(
+        kerasdl.data.__all__
+    )
