@@ -4,6 +4,7 @@
 tf.data functions import it when they are called.
 """
 
+from kerasdl.data.affine import RandomAffine
 from kerasdl.data.augmentation import RandomBrightnessScale, as_pipeline, augmentation_layers
 from kerasdl.data.dataframe_iterator import DataFrameIterator
 from kerasdl.data.image_data_generator import ImageDataGenerator
@@ -36,6 +37,7 @@ __all__ = [
     "ImageDataGenerator",
     "Iterator",
     "NumpyArrayIterator",
+    "RandomAffine",
     "RandomBrightnessScale",
     "WHITE_LIST_FORMATS",
     "as_pipeline",

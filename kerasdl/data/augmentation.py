@@ -154,6 +154,7 @@ def augmentation_layers(
     rescale: float | None = None,
     seed: int | None = None,
     pipeline: bool = False,
+    fused: bool = False,
 ) -> Any:
     """Keras 3 augmentation layers for ``ImageDataGenerator``-style arguments.
 
@@ -192,7 +193,13 @@ def augmentation_layers(
     ``rescale``             ``Rescaling(scale=rescale)``, last                   yes
     ======================= ==================================================== =====
 
-    Differences kept on purpose: each geometric layer resamples the image
+    With ``fused=True`` the geometric rows above become one
+    :class:`kerasdl.data.RandomAffine` layer that reproduces the legacy
+    ``apply_transform`` exactly (one composed matrix, one resampling; shear
+    about the centre with its ``1 / cos`` scale) and is about four times
+    faster; :func:`kerasdl.data.image_dataset` uses it for dict arguments.
+
+    Differences kept on purpose (unfused): each geometric layer resamples the image
     (bilinear) in turn where the legacy class composes one affine matrix, so
     combined transforms are slightly blurrier; shifts must be fractions
     (``< 1``), not pixels; brightness is not rounded to 8-bit. The legacy
@@ -233,6 +240,10 @@ def augmentation_layers(
             ``keras.Sequential``: required inside ``tf.data.Dataset.map`` on
             JAX and PyTorch (a ``Sequential`` raises there). Defaults to
             ``False``.
+        fused: Replace the rotation, shift, shear, zoom and flip layers by one
+            :class:`kerasdl.data.RandomAffine` layer, which composes the legacy
+            generator's matrix and resamples once: the legacy result exactly
+            (shear included), about 4x faster. Defaults to ``False``.
 
     Returns:
         A ``keras.Sequential`` (or ``keras.layers.Pipeline``) named
@@ -276,6 +287,19 @@ def augmentation_layers(
         return None if seed is None else int(seed) + len(stack)
 
     geometry = {"fill_mode": fill, "fill_value": float(cval)}
+    moves = rotation or width or height or shear or zoom != (1.0, 1.0) or horizontal_flip or vertical_flip
+    if fused and moves:
+        from kerasdl.data.affine import RandomAffine
+
+        stack.append(
+            RandomAffine(
+                rotation, width, height, shear, zoom, bool(horizontal_flip), bool(vertical_flip),
+                seed=next_seed(), **geometry,
+            )
+        )
+        rotation = width = height = shear = 0.0
+        zoom = (1.0, 1.0)
+        horizontal_flip = vertical_flip = False
     if rotation:
         turn = rotation / 360.0
         stack.append(layers.RandomRotation((-turn, turn), seed=next_seed(), **geometry))

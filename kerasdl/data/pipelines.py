@@ -39,7 +39,7 @@ def _augment_fn(augment: Any, seed: int | None) -> tuple[Any, float | None]:
     if augment is None:
         return None, None
     if isinstance(augment, Mapping):
-        allowed = set(inspect.signature(augmentation_layers).parameters) - {"pipeline"}
+        allowed = set(inspect.signature(augmentation_layers).parameters) - {"pipeline", "fused"}
         unknown = sorted(set(augment) - allowed)
         if unknown:
             raise ValueError(
@@ -50,7 +50,7 @@ def _augment_fn(augment: Any, seed: int | None) -> tuple[Any, float | None]:
         kwargs = dict(augment)
         rescale = kwargs.pop("rescale", None)
         kwargs.setdefault("seed", seed)
-        layers = augmentation_layers(**kwargs, pipeline=True)
+        layers = augmentation_layers(**kwargs, pipeline=True, fused=True)
         return (layers if layers.layers else None), rescale
     if hasattr(augment, "random_transform") and not callable(augment):
         raise TypeError(
@@ -331,8 +331,9 @@ def image_dataset(
             ``None``.
         batch_size: Images per batch. Defaults to ``32``.
         augment: ``None``; a dict of :func:`augmentation_layers` arguments
-            (the ``ImageDataGenerator`` names; its ``rescale`` is applied to
-            every split, as the legacy generator does); or augmentation
+            (the ``ImageDataGenerator`` names, built with ``fused=True``: one
+            exact legacy warp per image; its ``rescale`` is applied to every
+            split, as the legacy generator does); or augmentation
             layers / any callable ``f(images, training=True)``. Applied to the
             training split only. Defaults to ``None``.
         validation_split: Fraction held out for validation, or ``None``.
