@@ -18,6 +18,7 @@ def _ids(layer, texts):
     return keras.ops.convert_to_numpy(layer(np.array(texts))).tolist()
 
 
+@pytest.mark.multibackend  # on JAX/PyTorch the standardize step runs on NumPy strings
 @pytest.mark.parametrize("num_words", [None, 5])
 def test_ids_match_texts_to_sequences(num_words):
     tokenizer = Tokenizer(num_words=num_words, oov_token="<OOV>")
