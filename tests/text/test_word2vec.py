@@ -60,7 +60,7 @@ def test_training_lowers_loss_and_round_trips(mode, loss, tmp_path):
     x, y = make_word2vec_data(_corpus(), vocab_size=9, mode=mode, window_size=2, seed=0)
     model = build_word2vec(vocab_size=9, embedding_dim=8, mode=mode, window_size=2)
     model.compile(keras.optimizers.Adam(0.05), loss)
-    history = model.fit(x, y, epochs=8, batch_size=64, verbose=0)
+    history = model.fit(x, y, epochs=15, batch_size=256, verbose=0)
     assert history.history["loss"][-1] < 0.8 * history.history["loss"][0]
     path = tmp_path / "w2v.keras"
     model.save(path)
