@@ -9,6 +9,7 @@ mixed-precision policies.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import keras
 import numpy as np
@@ -58,6 +59,7 @@ def build_gan(
     image_shape: Sequence[int] = (28, 28, 1),
     units: Sequence[int] = _COURSE_UNITS,
     seed: int | None = None,
+    **kwargs: Any,
 ) -> GAN:
     """The course's dense GAN for MNIST: 100 -> 256 -> 512 -> 1024 -> 784 and back to 1.
 
@@ -73,6 +75,8 @@ def build_gan(
         units: The generator's hidden sizes (the discriminator uses them
             reversed). Defaults to ``(256, 512, 1024)``, the course's.
         seed: Seed of the GAN's noise generator. Defaults to ``None``.
+        **kwargs: Passed to the GAN: ``label_smoothing``, ``label_noise``,
+            ``d_steps``.
 
     Returns:
         An uncompiled :class:`~kerasdl.gan.GAN`.
@@ -96,7 +100,7 @@ def build_gan(
     image = keras.Input(image_shape, name="image")
     x = layers.Flatten(name="flatten")(image)
     discriminator = keras.Model(image, _dense_discriminator(x, units, "sigmoid"), name="discriminator")
-    return GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, name="gan")
+    return GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, name="gan", **kwargs)
 
 
 @register_model("dcgan", task="gan")
@@ -105,6 +109,7 @@ def build_dcgan(
     image_shape: Sequence[int] = (28, 28, 1),
     filters: int = 64,
     seed: int | None = None,
+    **kwargs: Any,
 ) -> GAN:
     """A DCGAN (Radford et al., 2016) in the TensorFlow tutorial's layout.
 
@@ -121,6 +126,8 @@ def build_dcgan(
         filters: Filters of the discriminator's first convolution and the
             generator's last hidden one. Defaults to ``64``.
         seed: Seed of the GAN's noise generator. Defaults to ``None``.
+        **kwargs: Passed to the GAN: ``label_smoothing``, ``label_noise``,
+            ``d_steps``.
 
     Returns:
         An uncompiled :class:`~kerasdl.gan.GAN`.
@@ -167,7 +174,7 @@ def build_dcgan(
     x = layers.Flatten(name="flatten")(x)
     logit = layers.Dense(1, dtype="float32", name="score")(x)
     discriminator = keras.Model(image, logit, name="dcgan_discriminator")
-    return GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, name="dcgan")
+    return GAN(generator, discriminator, latent_dim=latent_dim, seed=seed, name="dcgan", **kwargs)
 
 
 @register_model("conditional_gan", task="gan")
@@ -177,6 +184,7 @@ def build_conditional_gan(
     image_shape: Sequence[int] = (28, 28, 1),
     units: Sequence[int] = _COURSE_UNITS,
     seed: int | None = None,
+    **kwargs: Any,
 ) -> ConditionalGAN:
     """A class-conditional GAN (Mirza and Osindero, 2014) on the course's dense layout.
 
@@ -192,6 +200,8 @@ def build_conditional_gan(
         units: The generator's hidden sizes (the discriminator uses them
             reversed). Defaults to ``(256, 512, 1024)``.
         seed: Seed of the GAN's noise generator. Defaults to ``None``.
+        **kwargs: Passed to the GAN: ``label_smoothing``, ``label_noise``,
+            ``d_steps``.
 
     Returns:
         An uncompiled :class:`~kerasdl.gan.ConditionalGAN`.
@@ -228,5 +238,5 @@ def build_conditional_gan(
     )
     return ConditionalGAN(
         generator, discriminator, num_classes=num_classes, latent_dim=latent_dim, seed=seed,
-        name="conditional_gan",
+        name="conditional_gan", **kwargs,
     )

@@ -17,6 +17,7 @@ with the same classifier.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import keras
@@ -71,10 +72,12 @@ def frechet_distance(features_a: Any, features_b: Any) -> float:
         )
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
-    covmean = scipy.linalg.sqrtm(cov_a @ cov_b)
-    if not np.isfinite(covmean).all():  # singular product: regularise as the FID reference does
-        offset = np.eye(len(cov_a)) * 1e-6
-        covmean = scipy.linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", scipy.linalg.LinAlgWarning)
+        covmean = scipy.linalg.sqrtm(cov_a @ cov_b)
+        if caught or not np.isfinite(covmean).all():  # singular: regularise as the FID reference does
+            offset = np.eye(len(cov_a)) * 1e-6
+            covmean = scipy.linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
     covmean = np.real(covmean)
     distance = float(np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a + cov_b - 2.0 * covmean))
     return max(distance, 0.0)

@@ -52,18 +52,23 @@ def save_image_grid(
             "`images` must be a non-empty batch (n, height, width) or (n, height, width, 1 or 3). "
             f"Received: images with shape {images.shape}"
         )
-    n = len(images)
-    cols = num_columns or math.ceil(math.sqrt(n))
+    n, height, width = images.shape[:3]
+    cols = min(num_columns or math.ceil(math.sqrt(n)), n)
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(cols * 1.2, rows * 1.2 + (0.4 if title else 0)))
-    for i in range(rows * cols):
-        ax = fig.add_subplot(rows, cols, i + 1)
-        ax.axis("off")
-        if i < n:
-            ax.imshow(np.clip(images[i], 0, 1), cmap="gray" if images.ndim == 3 else None, vmin=0, vmax=1)
+    # One mosaic and one imshow: a subplot per image is 50x slower for big grids.
+    pad = 1
+    mosaic = np.ones((rows * (height + pad) + pad, cols * (width + pad) + pad, *images.shape[3:]), "float32")
+    for i, image in enumerate(np.clip(images, 0, 1)):
+        top, left = pad + (i // cols) * (height + pad), pad + (i % cols) * (width + pad)
+        mosaic[top : top + height, left : left + width] = image
+    scale = max(1.0, 96 / max(height, width))  # at least ~1 inch per image
+    size = (cols * width * scale / 96 + 0.2, rows * height * scale / 96 + (0.5 if title else 0.2))
+    fig = Figure(figsize=size)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98 - (0.3 / fig.get_figheight() if title else 0)))
+    ax.axis("off")
+    ax.imshow(mosaic, cmap="gray" if images.ndim == 3 else None, vmin=0, vmax=1, interpolation="nearest")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     with atomic_write(path, suffix=".png") as tmp:
         fig.savefig(tmp, format="png", dpi=80)
     return Path(path)

@@ -58,8 +58,7 @@ def run_gan_practical(
         score_samples = min(score_samples, 200)
     out = config.out_dir
     with dtype_policy(config.mixed_precision):
-        gan = build(seed=config.seed)
-        gan.label_smoothing = float(config.options.get("label_smoothing") or 0.0)
+        gan = build(seed=config.seed, label_smoothing=float(config.options.get("label_smoothing") or 0.0))
         gan.compile()
         monitor = GANMonitor(out / "samples" / "epoch_{epoch:03d}.png", every=max(1, epochs // 10))
         start = time.perf_counter()
