@@ -13,7 +13,7 @@ from kerasdl.text.sequences import (
     reverse_word_index,
     to_categorical,
 )
-from kerasdl.text.skipgrams import make_sampling_table, skipgrams
+from kerasdl.text.skipgram import make_sampling_table, skipgrams
 from kerasdl.text.tokenizer import Tokenizer, tokenizer_from_json
 from kerasdl.text.vectorization import TokenizerSplit, TokenizerStandardize
 from kerasdl.text.word2vec import build_word2vec, make_word2vec_data

@@ -19,7 +19,7 @@ from keras import layers
 
 from kerasdl.models._common import as_model, classification_head
 from kerasdl.models.registry import register_model
-from kerasdl.text.skipgrams import skipgrams
+from kerasdl.text.skipgram import skipgrams
 from kerasdl.utils.validation import check_choice, check_positive_int
 
 #: The modes of :func:`build_word2vec` and :func:`make_word2vec_data`.
