@@ -38,7 +38,7 @@ COURSE_PRESET: dict[str, Any] = dict(
     horizontal_flip=True,
     fill_mode="nearest",
 )
-EPOCHS = 15
+EPOCHS = 5
 BATCH_SIZE = 20
 IMAGE_SIZE = 150
 VALIDATION_SPLIT = 0.2
@@ -89,7 +89,7 @@ def image_folder(config: RunConfig) -> Iterator[tuple[Path, Path | None, str]]:
     with tempfile.TemporaryDirectory(prefix="kerasdl-augmentation-") as tmp:
         root = make_image_folder(
             Path(tmp) / "cats_and_dogs", classes=("cats", "dogs"),
-            num_per_class=40 if config.quick else 500, image_size=(64, 64), seed=config.seed,
+            num_per_class=40 if config.quick else 300, image_size=(64, 64), seed=config.seed,
         )
         yield root, None, "synthetic-shapes"
 
