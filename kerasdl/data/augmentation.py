@@ -165,33 +165,50 @@ def augmentation_layers(
     brightness, rescaling (so ``cval`` and ``brightness_range`` act on
     unscaled pixels). Arguments left at their default add no layer.
 
-    ======================= ==================================================== =====
-    ImageDataGenerator      Keras 3 layer                                        exact
-    ======================= ==================================================== =====
-    ``rotation_range=d``    ``RandomRotation(factor=d / 360)``: uniform in       yes
-                            +-d degrees (fractions of a full turn), both
-                            counter-clockwise for positive angles
-    ``width_shift_range=w`` ``RandomTranslation(width_factor=w)``: +-w * width   yes
-    ``height_shift_range``  ``RandomTranslation(height_factor=h)``               yes
-    ``shear_range=s``       ``RandomShear(x_factor=sin(s degrees))``: the same   ~
-                            horizontal shear slope; Keras shears about the
-                            top-left corner (an extra shift of up to
-                            ``sin(s) * height / 2``) and omits the legacy
-                            vertical scale ``1 / cos(s)`` (< 1% below 8 degrees)
-    ``zoom_range=z``        ``RandomZoom(height_factor=(-z, z),                  yes
-                            width_factor=(-z, z))``: the sampling-grid scale is
-                            uniform in ``[1 - z, 1 + z]`` per axis, independently
-                            (``> 1`` zooms out in both); ``[lo, hi]`` maps to
-                            ``(lo - 1, hi - 1)``
-    ``horizontal_flip``     ``RandomFlip("horizontal")``, probability 1/2        yes
-    ``vertical_flip``       a second, independent ``RandomFlip("vertical")``     yes
-    ``brightness_range``    :class:`RandomBrightnessScale` (Keras's              yes
-                            ``RandomBrightness`` adds; the legacy multiplies)
-    ``fill_mode``, ``cval`` ``fill_mode``, ``fill_value`` of each geometric      yes
-                            layer (same names and meanings; PyTorch turns
-                            ``"reflect"`` into ``"mirror"`` and lacks ``"wrap"``)
-    ``rescale``             ``Rescaling(scale=rescale)``, last                   yes
-    ======================= ==================================================== =====
+    .. list-table::
+       :header-rows: 1
+
+       * - ImageDataGenerator
+         - Keras 3 layer
+         - exact
+       * - ``rotation_range=d``
+         - ``RandomRotation(factor=d / 360)``: uniform in +-d degrees (fractions of a full
+           turn); both rotate counter-clockwise for positive angles
+         - yes
+       * - ``width_shift_range=w``
+         - ``RandomTranslation(width_factor=(-w, w))``: +-w * width pixels
+         - yes
+       * - ``height_shift_range=h``
+         - ``RandomTranslation(height_factor=(-h, h))``: +-h * height pixels
+         - yes
+       * - ``shear_range=s``
+         - ``RandomShear(x_factor=sin(s degrees))``: the same horizontal shear slope; Keras
+           shears about the top-left corner (an extra shift of up to ``sin(s) * height / 2``)
+           and omits the legacy vertical scale ``1 / cos(s)`` (< 1% below 8 degrees)
+         - approx.
+       * - ``zoom_range=z``
+         - ``RandomZoom(height_factor=(-z, z), width_factor=(-z, z))``: the sampling-grid
+           scale is uniform in ``[1 - z, 1 + z]`` per axis, independently (``> 1`` zooms
+           out in both); ``[lo, hi]`` maps to ``(lo - 1, hi - 1)``
+         - yes
+       * - ``horizontal_flip``
+         - ``RandomFlip("horizontal")``, probability 1/2
+         - yes
+       * - ``vertical_flip``
+         - a second, independent ``RandomFlip("vertical")`` (``"horizontal_and_vertical"``
+           would flip both together)
+         - yes
+       * - ``brightness_range``
+         - :class:`RandomBrightnessScale` (Keras's ``RandomBrightness`` adds an offset; the
+           legacy class multiplies)
+         - yes
+       * - ``fill_mode``, ``cval``
+         - ``fill_mode``, ``fill_value`` of each geometric layer (same names and meanings;
+           PyTorch turns ``"reflect"`` into ``"mirror"`` and lacks ``"wrap"``)
+         - yes
+       * - ``rescale``
+         - ``Rescaling(scale=rescale)``, last
+         - yes
 
     With ``fused=True`` the geometric rows above become one
     :class:`kerasdl.data.RandomAffine` layer that reproduces the legacy
