@@ -6,7 +6,7 @@ machine. After each epoch the test set is evaluated outside the timed region.
 
 Reported for each model:
 
-- test accuracy after ``--epochs`` epochs (default 12, the recipe's default);
+- test accuracy after ``--epochs`` epochs (default: the recipe's ``EPOCHS``);
 - training seconds (and epochs) until the test accuracy first reaches 99.0 %;
 - the median training-step time (time between consecutive
   ``on_train_batch_end`` calls, all steps after the first epoch's warm-up);
@@ -20,9 +20,11 @@ Usage::
 
 The hand-written model is what a course student writes: the same LeNet-5
 layers with ``keras.layers``, compiled with the same optimizer and schedule
-(Adam, cosine decay from ``LEARNING_RATE`` to 5 % of it over the run). The
-only structural difference is kerasdl's separate float32 ``Activation`` for
-the softmax (for mixed precision), which the step-time ratio measures.
+(Adam, cosine decay from ``LEARNING_RATE`` to 5 % of it over the run) and fed
+the same batches (the recipe's ``lenet_batches``: shuffled, shifted by up to
+``SHIFT_PIXELS`` pixels; ``--shift 0`` turns that off). The only structural
+difference is kerasdl's separate float32 ``Activation`` for the softmax (for
+mixed precision), which the step-time ratio measures.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--epochs", type=int, default=None, help="defaults to the recipe's EPOCHS")
     parser.add_argument("--batch-size", type=int, default=None, help="defaults to the recipe's BATCH_SIZE")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shift", type=int, default=None, help="max shift in pixels (recipe's SHIFT_PIXELS)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     parser.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     epochs = args.epochs or recipe.EPOCHS
     batch_size = args.batch_size or recipe.BATCH_SIZE
+    args.shift = recipe.SHIFT_PIXELS if args.shift is None else args.shift
     (x_train, y_train), (x_test, y_test) = load_mnist(args.data_dir, download=False)
     if args.limit:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
@@ -135,6 +139,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     models["hand-written"] = hand_written_lenet(recipe.LEARNING_RATE, max(1, epochs * steps), 0.05)
     assert models["kerasdl"].count_params() == models["hand-written"].count_params()
 
+    # The recipe's data: shuffled, randomly shifted batches; the same seed gives
+    # both models the very same sequence of batches.
+    batches = {
+        name: recipe.lenet_batches(
+            x_train, y_train, batch_size=batch_size, max_shift=args.shift, seed=args.seed
+        )
+        for name in models
+    }
     results: dict[str, dict[str, Any]] = {
         name: {"accuracy": [], "seconds": [], "steps": [], "epoch_medians": [], "to_target": None}
         for name in models
@@ -145,9 +157,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             model, res = models[name], results[name]
             timer = StepTimer()
             model.fit(
-                x_train,
-                y_train,
-                batch_size=batch_size,
+                batches[name],
+                shuffle=False,  # lenet_batches shuffles, reproducibly
                 initial_epoch=epoch,
                 epochs=epoch + 1,
                 callbacks=[timer],
@@ -173,6 +184,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "batch_size": batch_size,
         "train_samples": len(x_train),
         "learning_rate": recipe.LEARNING_RATE,
+        "shift_pixels": args.shift,
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
         "python": platform.python_version(),
