@@ -38,6 +38,7 @@ _LAZY_NAMES: dict[str, str] = {
     "ImageDataGenerator": "kerasdl.data",
     "build_gan": "kerasdl.gan",
     "GAN": "kerasdl.gan",
+    "Tokenizer": "kerasdl.text",
 }
 
 _SUBPACKAGES = (
