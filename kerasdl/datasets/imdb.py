@@ -59,7 +59,7 @@ def load_npz_safely(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     the NumPy array classes, so loading cannot execute code.
 
     Args:
-        path: The ``.npz`` file. Defaults to no default.
+        path: The ``.npz`` file.
 
     Returns:
         ``{member name: array}``.

@@ -37,7 +37,7 @@ def build_text_classifier(
     ``"pre"`` or ``"post"``), then ``num_layers`` stacked recurrent layers
     (``SimpleRNN``, ``LSTM`` or ``GRU``, each optionally ``Bidirectional``;
     all but the last return sequences) with ``Dropout`` after each when
-    ``dropout > 0``, then :func:`~kerasdl.models._common.classification_head`:
+    ``dropout > 0``, then ``classification_head``:
     one float32 sigmoid unit for ``num_classes=1`` (binary, train with
     ``binary_crossentropy``) or a float32 softmax (train with
     ``sparse_categorical_crossentropy``).

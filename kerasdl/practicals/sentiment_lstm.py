@@ -48,7 +48,7 @@ def read_text_label_csv(path: str | Path) -> tuple[list[str], list[str]]:
     """Read ``(texts, labels)`` from a CSV of text,label rows (header optional).
 
     Args:
-        path: The CSV file. Defaults to no default.
+        path: The CSV file.
 
     Returns:
         The texts and their labels as strings.

@@ -37,7 +37,6 @@ def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
 
     Args:
         size: Number of word ids (the vocabulary size, padding included).
-            Defaults to no default; it is required.
         sampling_factor: The ``t`` of the word2vec paper: smaller values
             sub-sample frequent words more. Defaults to ``1e-5``.
 
@@ -153,10 +152,9 @@ def skipgrams(
 
     Args:
         sequence: One sentence as a list (or 1-D array) of word ids, such as
-            ``tokenizer.texts_to_sequences([text])[0]``. Defaults to no
-            default; it is required.
+            ``tokenizer.texts_to_sequences([text])[0]``.
         vocabulary_size: The largest possible id + 1 (negatives are drawn
-            from ``[1, vocabulary_size)``). Defaults to no default.
+            from ``[1, vocabulary_size)``).
         window_size: Half-width of the context window. Defaults to ``4``.
         negative_samples: Negative pairs per positive pair; ``0`` for none.
             Defaults to ``1.0``.

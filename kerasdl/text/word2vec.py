@@ -181,9 +181,8 @@ def make_word2vec_data(
 
     Args:
         sequences: Sentences as lists of word ids
-            (``tokenizer.texts_to_sequences(texts)``). Defaults to no default.
-        vocab_size: The largest id + 1, as given to the model. Defaults to no
-            default.
+            (``tokenizer.texts_to_sequences(texts)``).
+        vocab_size: The largest id + 1, as given to the model.
         mode: ``"skipgram"`` or ``"cbow"``. Defaults to ``"skipgram"``.
         window_size: Context words on each side. Defaults to ``2``.
         negative_samples: Negative pairs per positive pair (skip-gram only).

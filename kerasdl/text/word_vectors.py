@@ -35,9 +35,8 @@ class WordVectors:
     words raise ``KeyError`` naming the word.
 
     Args:
-        words: The words, one per row of ``vectors``, all distinct. Defaults
-            to no default.
-        vectors: A ``(len(words), dim)`` float array. Defaults to no default.
+        words: The words, one per row of ``vectors``, all distinct.
+        vectors: A ``(len(words), dim)`` float array.
 
     Raises:
         ValueError: If the shapes disagree, a word repeats, or there are no
@@ -93,9 +92,9 @@ class WordVectors:
             source: A ``keras.layers.Embedding``, a model holding one (the
                 layer named ``"word_embedding"`` if any, as in
                 :func:`build_word2vec`, else the first ``Embedding``), or a
-                ``(vocab_size, dim)`` array. Defaults to no default.
+                ``(vocab_size, dim)`` array.
             tokenizer_or_word_index: A fitted Tokenizer or its ``word_index``
-                dict. Defaults to no default.
+                dict.
             num_words: Keep only ids below this (as the Tokenizer's
                 ``num_words``); ``None`` uses the tokenizer's own, else all.
                 Defaults to ``None``.
@@ -139,7 +138,7 @@ class WordVectors:
         some GloVe files): the last ``dim`` fields of a line are the vector.
 
         Args:
-            path: The ``.txt`` (or ``.vec``) file. Defaults to no default.
+            path: The ``.txt`` (or ``.vec``) file.
             limit: Read only the first ``limit`` vectors (the files are sorted
                 by frequency). Defaults to ``None`` (all).
             encoding: The file encoding. Defaults to ``"utf-8"``.
@@ -202,7 +201,7 @@ class WordVectors:
         """Write the vectors as a GloVe text file (or word2vec text with a header), atomically.
 
         Args:
-            path: The destination. Defaults to no default.
+            path: The destination.
             word2vec_header: Whether to start with the ``count dim`` line of
                 the word2vec text format. Defaults to ``False``.
 
@@ -292,7 +291,6 @@ class WordVectors:
 
         Args:
             word: A word (left out of the answer) or a query vector.
-                Defaults to no default.
             k: How many neighbours. Defaults to ``10``.
 
         Returns:
@@ -330,9 +328,9 @@ class WordVectors:
         excluded from the answer.
 
         Args:
-            a: The word to start from (``"king"``). Defaults to no default.
-            b: The word to subtract (``"man"``). Defaults to no default.
-            c: The word to add (``"woman"``). Defaults to no default.
+            a: The word to start from (``"king"``).
+            b: The word to subtract (``"man"``).
+            c: The word to add (``"woman"``).
 
         Returns:
             The best answer.
@@ -383,7 +381,6 @@ class WordVectors:
 
         Args:
             tokenizer_or_word_index: A fitted Tokenizer or its ``word_index``.
-                Defaults to no default.
             num_words: Number of rows; ``None`` uses the tokenizer's
                 ``num_words``, else the largest id + 1. Defaults to ``None``.
             oov: ``"zeros"`` or ``"random"``. Defaults to ``"zeros"``.
@@ -460,7 +457,7 @@ class WordVectors:
         automatically, or a single warning says which font to install.
 
         Args:
-            words: At least two known words. Defaults to no default.
+            words: At least two known words.
             path: Where to save the image (``.png``, ``.svg``...). Defaults
                 to ``None`` (not saved).
             title: The figure title. Defaults to ``None``.
