@@ -77,7 +77,14 @@ class ImageDataGenerator(_AugmentMixin):
             in ``(-k, k)``, a list the allowed values (either sign). Defaults
             to ``0.0``.
         height_shift_range: Vertical shift, as ``width_shift_range``.
-            Defaults to ``0.0``.
+            Defaults to ``0.0``. Note: kerasdl reproduces the legacy class
+            that ships with Keras 3 (and tf.keras since 2.9) exactly, and
+            there, for channels-last images, the shift drawn from
+            ``height_shift_range`` (scaled by the height) moves the image
+            along the width and the one from ``width_shift_range`` along
+            the height. With equal ranges on square images, as in the
+            course preset, the two are indistinguishable; use
+            ``kerasdl.data.augmentation_layers`` for the documented axes.
         brightness_range: ``(low, high)`` brightness factors, or ``None``.
             Defaults to ``None``.
         shear_range: Shear angle range in degrees (counter-clockwise).
