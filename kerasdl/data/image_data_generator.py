@@ -78,8 +78,8 @@ class ImageDataGenerator(_AugmentMixin):
             to ``0.0``.
         height_shift_range: Vertical shift, as ``width_shift_range``.
             Defaults to ``0.0``. Note: kerasdl reproduces the legacy class
-            that ships with Keras 3 (and tf.keras since 2.9) exactly, and
-            there, for channels-last images, the shift drawn from
+            that ships with Keras 3 exactly, and there, for channels-last
+            images, the shift drawn from
             ``height_shift_range`` (scaled by the height) moves the image
             along the width and the one from ``width_shift_range`` along
             the height. With equal ranges on square images, as in the
