@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from kerasdl.data.augmentation import as_pipeline, augmentation_layers
+from kerasdl.data.image_files import check_images
 from kerasdl.utils.backend import backend_name, require_tensorflow
 from kerasdl.utils.validation import check_choice, check_positive_int, check_shape
 
@@ -160,6 +161,10 @@ def _from_dataframe(
         )
     if not paths:
         raise ValueError("The DataFrame has no rows. Received: source=<empty DataFrame>")
+    keep, _ = check_images(paths, options["on_error"])
+    if not keep.all():
+        frame = frame[keep]
+        paths = [p for p, ok in zip(paths, keep) if ok]
     labels, names = (
         _labels(np.asarray(frame[y_col]), label_mode, options["class_names"])
         if label_mode is not None
@@ -241,6 +246,23 @@ def _from_directory(
                 f"`class_names` {missing} are not subfolders of {str(source)!r} (found {classes}). "
                 f"Received: class_names={list(options['class_names'])!r}"
             )
+    files = [
+        (os.path.join(root, f), name)
+        for name in (options["class_names"] or classes)
+        for root, _, names in sorted(os.walk(source / name))
+        for f in sorted(names)
+        if f.lower().endswith(IMAGE_EXTENSIONS)
+    ]
+    keep, _ = check_images([f for f, _ in files], options["on_error"])
+    if not keep.all():  # on_error="skip": read the good files by path, labels from their folders
+        import pandas as pd
+
+        frame = pd.DataFrame([f for f, ok in zip(files, keep) if ok], columns=["filename", "class"])
+        names = list(options["class_names"] or classes)
+        return _from_dataframe(
+            require_tensorflow("image_dataset"), frame, image_size,
+            dict(options, x_col="filename", y_col="class", directory=None, class_names=names),
+        )
     split, subset = options["validation_split"], "both" if options["validation_split"] else None
     with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Using N files..." even when quiet
         result = keras.utils.image_dataset_from_directory(
@@ -302,6 +324,7 @@ def image_dataset(
     y_col: str = "class",
     directory: str | os.PathLike[str] | None = None,
     class_names: Sequence[str] | None = None,
+    on_error: str = "raise",
 ) -> Any:
     """Build ``tf.data`` pipelines of images and labels, augmented on the training split.
 
@@ -360,6 +383,10 @@ def image_dataset(
             Defaults to ``None``.
         class_names: Explicit class order (directory subfolders or label
             values). Defaults to ``None`` (sorted).
+        on_error: Every file is decode-checked before the pipeline is built:
+            ``"raise"`` names each corrupt, truncated or non-image file;
+            ``"skip"`` warns about each and leaves it out. Defaults to
+            ``"raise"``.
 
     Returns:
         A ``tf.data.Dataset`` of ``(images, labels)`` batches (``images``
@@ -368,7 +395,8 @@ def image_dataset(
 
     Raises:
         ValueError: For a missing or empty directory, class folders without
-            images, missing DataFrame columns or files, a malformed
+            images, unreadable image files (``on_error="raise"``), missing
+            DataFrame columns or files, a malformed
             ``image_size``, an unknown choice, or a split without ``seed``.
         TypeError: If ``source`` or ``augment`` has an unsupported type.
 
@@ -420,6 +448,7 @@ def image_dataset(
         batch_size=batch_size, validation_split=validation_split, cache=bool(cache), shuffle=bool(shuffle),
         seed=seed, label_mode=label_mode, color_mode=color_mode, x_col=x_col, y_col=y_col,
         directory=directory, class_names=class_names, labelled=label_mode is not None,
+        on_error=check_choice(on_error, "on_error", ("raise", "skip")),
     )
     if isinstance(source, (str, os.PathLike)):
         if image_size is None:

@@ -165,3 +165,26 @@ def test_bad_input_errors(folder, tmp_path):
         image_dataset(np.zeros((3, 4)), (8, 8))
     with pytest.raises(ValueError, match="`x` and `y` must have the same length"):
         image_dataset((np.zeros((3, 4, 4)), np.zeros(2)))
+
+
+@pytest.mark.tensorflow_only
+def test_corrupt_files_raise_or_are_skipped(tmp_path):
+    root = make_image_folder(tmp_path / "imgs", ("a", "b"), num_per_class=3, image_size=(10, 10))
+    (root / "a" / "broken.jpg").write_bytes(b"not a jpeg")
+    good = (root / "b" / "b.0.jpg").read_bytes()
+    (root / "b" / "truncated.jpg").write_bytes(good[: len(good) // 2])
+    with pytest.raises(ValueError, match=r"(?s)2 image file\(s\) cannot be decoded.*broken.jpg.*truncated.jpg"):
+        image_dataset(root, (8, 8))
+    with pytest.warns(UserWarning, match="Skipping unreadable image file") as record:
+        ds = image_dataset(root, (8, 8), on_error="skip", shuffle=False)
+    messages = " ".join(str(w.message) for w in record)
+    assert "broken.jpg" in messages and "truncated.jpg" in messages
+    x, y = _all(ds)
+    assert x.shape == (6, 8, 8, 3) and ds.class_names == ["a", "b"]
+    np.testing.assert_array_equal(y, [0, 0, 0, 1, 1, 1])
+    frame = pd.DataFrame({"filename": [str(p) for p in sorted(root.rglob("*.jpg"))]}).assign(
+        **{"class": lambda f: [p.split("/")[-2] for p in f.filename]})
+    with pytest.raises(ValueError, match="cannot be decoded"):
+        image_dataset(frame, (8, 8))
+    with pytest.raises(ValueError, match="`on_error` must be one of 'raise', 'skip'"):
+        image_dataset(root, (8, 8), on_error="ignore")
