@@ -8,10 +8,13 @@ The course's two strategies, as in the Keras transfer-learning guide:
    train on with a very small learning rate (``1e-5``) so that the pretrained
    features are adjusted, not destroyed.
 
-The backbone is always called with ``training=False``: its BatchNorm layers
-keep their ImageNet statistics in both phases (unfreezing them on a small
-data set would wreck what the backbone learned), and
-:func:`set_fine_tune` keeps them frozen.
+The backbone's BatchNorm layers stay frozen in both phases, which in Keras 3
+also runs them in inference mode: they keep their ImageNet statistics
+(updating them on a small data set would wreck what the backbone learned).
+The backbone is also called with ``training=False``, as the Keras guide does;
+but in Keras 3 a ``training=True`` from ``fit`` reaches nested models anyway,
+so the frozen BatchNorm layers are what guarantees it: leave the unfreezing
+to :func:`set_fine_tune`.
 """
 
 from __future__ import annotations
@@ -159,7 +162,7 @@ def build_transfer_model(
 
     inputs = keras.Input(shape=input_shape, name="image")
     x = ImageNetPreprocessing(spec.mode, name="preprocess")(inputs)
-    # training=False: BatchNorm keeps its ImageNet statistics even when unfrozen.
+    # As the Keras guide; the frozen BatchNorm layers are what keeps them in inference mode.
     x = base(x, training=False)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if dropout:

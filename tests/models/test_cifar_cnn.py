@@ -7,8 +7,6 @@ import pytest
 from kerasdl.models import build_cifar_cnn, create_model, list_models
 from kerasdl.models.cifar_cnn import cifar_cnn_params
 
-pytestmark = pytest.mark.multibackend
-
 
 def test_default_architecture_shapes_and_params():
     model = build_cifar_cnn()
@@ -71,6 +69,7 @@ def test_a_few_training_steps_lower_the_loss():
     assert model.evaluate(x, y, verbose=0) < before
 
 
+@pytest.mark.multibackend
 def test_keras_round_trip_gives_identical_predictions(tmp_path):
     model = build_cifar_cnn(num_blocks=2, base_filters=4, dense_units=8, rescale=1 / 255)
     x = np.random.default_rng(1).integers(0, 255, (3, 32, 32, 3)).astype("float32")
@@ -80,6 +79,7 @@ def test_keras_round_trip_gives_identical_predictions(tmp_path):
     assert restored.count_params() == model.count_params()
 
 
+@pytest.mark.multibackend
 def test_output_stays_float32_under_mixed_precision():
     keras.config.set_dtype_policy("mixed_bfloat16")
     model = build_cifar_cnn(num_blocks=1, base_filters=4, dense_units=8)

@@ -9,8 +9,6 @@ from PIL import Image
 
 from kerasdl.models import WeightsNotFoundError, load_class_index, predict_image
 
-pytestmark = pytest.mark.multibackend
-
 
 @pytest.fixture(scope="module")
 def random_classifier(tmp_path_factory):

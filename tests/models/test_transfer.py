@@ -16,8 +16,6 @@ from kerasdl.models import (
 from kerasdl.models.backbones import BACKBONES, imagenet_weights_file, keras_models_dirs
 from kerasdl.models.transfer import get_backbone_layer
 
-pytestmark = pytest.mark.multibackend
-
 SMALL = {"backbone": "mobilenet_v2", "input_shape": (32, 32, 3), "backbone_kwargs": {"alpha": 0.35}}
 
 
@@ -33,6 +31,7 @@ def bn_layers(model):
     return [l for l in get_backbone_layer(model).layers if isinstance(l, keras.layers.BatchNormalization)]
 
 
+@pytest.mark.multibackend
 @pytest.mark.parametrize(
     "mode,preprocess_input",
     [
@@ -64,6 +63,7 @@ def weights_of(layer):
     return [keras.ops.convert_to_numpy(w) for w in layer.weights]
 
 
+@pytest.mark.multibackend
 def test_two_phase_recipe_feature_extraction_then_fine_tune():
     keras.utils.set_random_seed(0)
     model = small_model()
@@ -73,8 +73,9 @@ def test_two_phase_recipe_feature_extraction_then_fine_tune():
     x = images(16)
     y = (x[..., 0].mean(axis=(1, 2)) > x[..., 2].mean(axis=(1, 2))).astype("int32")
     frozen = weights_of(base)
-    # Eager steps: tracing a 150-layer backbone costs more than these few steps.
-    model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", run_eagerly=True)
+    # On TensorFlow, tracing a 150-layer backbone costs more than these few eager steps (JAX: jit is faster).
+    eager = keras.backend.backend() == "tensorflow"
+    model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", run_eagerly=eager)
     before = model.evaluate(x, y, verbose=0)
     model.fit(x, y, epochs=4, batch_size=8, verbose=0)
     assert model.evaluate(x, y, verbose=0) < before
@@ -86,7 +87,7 @@ def test_two_phase_recipe_feature_extraction_then_fine_tune():
     conv = next(l for l in reversed(base.layers) if l.weights and not isinstance(l, keras.layers.BatchNormalization))
     bn = bn_layers(model)[-1]
     conv_before, bn_before = weights_of(conv), weights_of(bn)
-    model.compile(keras.optimizers.Adam(1e-5), "sparse_categorical_crossentropy", run_eagerly=True)
+    model.compile(keras.optimizers.Adam(1e-5), "sparse_categorical_crossentropy", run_eagerly=eager)
     model.fit(x, y, epochs=1, batch_size=8, verbose=0)
     assert not np.array_equal(conv_before[0], keras.ops.convert_to_numpy(conv.weights[0]))
     for old, new in zip(bn_before, bn.weights):
@@ -108,6 +109,7 @@ def test_fine_tune_all_or_top_layers_keeps_batchnorm_frozen():
     assert not any(l.trainable for l in top_base.layers[:-10])
 
 
+@pytest.mark.multibackend
 def test_keras_round_trip_identical_predictions_and_trainable_flags(tmp_path):
     model = small_model(strategy="fine_tune", fine_tune_layers=5)
     x = images(3)

@@ -5,11 +5,8 @@ import pickle
 
 import keras
 import numpy as np
-import pytest
 
 from kerasdl.cli import main
-
-pytestmark = pytest.mark.multibackend
 
 OUTPUTS = {"model.keras", "architecture.json", "history.png", "metrics.json"}
 

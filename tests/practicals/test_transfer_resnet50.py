@@ -8,8 +8,6 @@ import pytest
 from kerasdl.cli import main
 from kerasdl.datasets import make_image_folder
 
-pytestmark = pytest.mark.multibackend
-
 OUTPUTS = {"model.keras", "architecture.json", "history.png", "metrics.json"}
 
 
