@@ -247,6 +247,11 @@ def make_word2vec_data(
         return x, np.asarray(labels, "float32")[order]
 
     table = None if sampling_table is None else np.asarray(sampling_table, "float64").reshape(-1)
+    if table is not None and len(table) < vocab_size:
+        raise ValueError(
+            f"`sampling_table` must have at least `vocab_size` = {vocab_size} entries; make it with "
+            f"`make_sampling_table(vocab_size)`. Received: len(sampling_table)={len(table)}"
+        )
     rows: list[list[int]] = []
     centres: list[int] = []
     width = 2 * window_size

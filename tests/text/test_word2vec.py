@@ -105,3 +105,15 @@ def test_data_bad_input():
         make_word2vec_data([[1, 9]], vocab_size=5, mode="cbow")
     with pytest.raises(ValueError, match="'skipgram', 'cbow'"):
         make_word2vec_data([[1, 2]], vocab_size=5, mode="glove")
+
+
+@pytest.mark.multibackend
+def test_sampling_table_subsamples_centre_words():
+    table = np.zeros(6)
+    table[2] = 1.0  # keep only word 2 as a centre word
+    x, y = make_word2vec_data([[1, 2, 3]], vocab_size=6, window_size=1, negative_samples=0, sampling_table=table)
+    assert set(x[0].tolist()) == {2} and y.tolist() == [1.0, 1.0]
+    x, y = make_word2vec_data([[1, 2, 3]], vocab_size=6, mode="cbow", window_size=1, sampling_table=table)
+    assert x.tolist() == [[1, 3]] and y.tolist() == [2]
+    with pytest.raises(ValueError, match="sampling_table"):
+        make_word2vec_data([[1, 2, 3]], vocab_size=6, mode="cbow", sampling_table=table[:3])
