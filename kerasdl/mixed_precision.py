@@ -155,7 +155,10 @@ def _output_dtypes(model: keras.Model) -> list[tuple[str, str]]:
     except (AttributeError, ValueError):
         outputs = None
     if outputs:
-        return [(getattr(t, "name", f"output_{i}"), str(t.dtype)) for i, t in enumerate(outputs)]
+        names = list(getattr(model, "output_names", None) or [])
+        if len(names) != len(outputs):
+            names = [getattr(t, "name", f"output_{i}") for i, t in enumerate(outputs)]
+        return [(name, str(t.dtype)) for name, t in zip(names, outputs)]
     parts = [layer for layer in model.layers if isinstance(layer, keras.Model)]
     if parts:
         return [(f"{p.name}/{name}", dtype) for p in parts for name, dtype in _output_dtypes(p)]
@@ -197,7 +200,7 @@ def check_float32_outputs(model: keras.Model) -> list[str]:
         warnings.warn(
             f"Model {model.name!r} computes its outputs {bad} in 16-bit floats. Under mixed precision "
             "end the model with a float32 layer, e.g. `layers.Activation('softmax', dtype='float32')` "
-            "(or `kerasdl.models._common.classification_head`), so losses are computed in float32.",
+            "so losses are computed in float32.",
             UserWarning,
             stacklevel=2,
         )

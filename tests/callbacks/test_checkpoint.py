@@ -44,7 +44,6 @@ def test_same_files_as_keras_model_checkpoint(tmp_path):
     ]
 
 
-@pytest.mark.multibackend
 def test_full_model_saves_load_and_no_temp_files_left(tmp_path):
     path = tmp_path / "best.keras"
     ckpt = SafeModelCheckpoint(path, monitor="loss", save_best_only=True, mode="min")

@@ -26,6 +26,8 @@ OVERRIDES: dict[str, dict] = {
     },
     "word2vec": {"vocab_size": 50, "embedding_dim": 8},
 }
+#: Slow to build on JAX/PyTorch (op-by-op initialisation): checked there by the slow variant only.
+HEAVY = {"transfer", "cifar_cnn", "dcgan"}
 #: Used for factories registered after this test was written, where the builder accepts them.
 GENERIC = {"vocab_size": 50, "embedding_dim": 8, "rnn_units": 4, "sequence_length": 6, "latent_dim": 4}
 
@@ -81,9 +83,7 @@ def _assert_same_predictions(original, restored):
             np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6, err_msg=part)
 
 
-@pytest.mark.multibackend
-@pytest.mark.parametrize("name", list_models())
-def test_factory_round_trips(name, tmp_path):
+def _round_trip(name, tmp_path):
     model = _build(name)
     for suffix in (".json", ".yaml"):
         path = save_architecture(model, tmp_path / f"arch{suffix}")
@@ -94,3 +94,20 @@ def test_factory_round_trips(name, tmp_path):
     loaded = load_model(save_model(model, tmp_path / "model.keras"))
     assert type(loaded) is type(model)
     _assert_same_predictions(model, loaded)
+
+
+@pytest.mark.multibackend
+@pytest.mark.parametrize("name", list_models())
+def test_factory_round_trips(name, tmp_path):
+    if name in HEAVY and keras.backend.backend() != "tensorflow":
+        pytest.skip(f"{name} is slow to build on {keras.backend.backend()}: see the slow variant")
+    _round_trip(name, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.multibackend
+@pytest.mark.parametrize("name", sorted(HEAVY))
+def test_heavy_factory_round_trips_on_every_backend(name, tmp_path):
+    if name not in list_models():
+        pytest.skip(f"{name} is not registered")
+    _round_trip(name, tmp_path)
