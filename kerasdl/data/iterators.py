@@ -343,6 +343,12 @@ class DirectoryIterator(_FileIterator):
                     f"even for a single class). Received: directory={self.directory!r}"
                 )
         classes = list(classes)
+        if self.class_mode == "binary" and len(classes) != 2:
+            raise ValueError(
+                f"class_mode='binary' needs exactly 2 class folders; found {len(classes)} "
+                f"({', '.join(classes[:10])}). Use class_mode='categorical' or 'sparse', or pass "
+                "classes=[...] with two names. Received: class_mode='binary'"
+            )
         self.num_classes = len(classes)
         self.class_indices = dict(zip(classes, range(len(classes))))
         per_class = [self._list_class(name, follow_links, on_error) for name in classes]

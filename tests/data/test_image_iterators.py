@@ -73,8 +73,10 @@ def test_directory_batches_equal_legacy_without_augmentation(folder, class_mode,
         _assert_same(a, b)
 
 
-def test_binary_mode_and_explicit_classes(folder):
-    flow = dict(target_size=(6, 6), class_mode="binary", classes=["dogs", "cats"], shuffle=False, batch_size=4)
+@pytest.mark.parametrize("keep_aspect_ratio", [False, True])
+def test_binary_mode_and_explicit_classes(folder, keep_aspect_ratio):
+    flow = dict(target_size=(6, 9), class_mode="binary", classes=["dogs", "cats"], shuffle=False, batch_size=4,
+                keep_aspect_ratio=keep_aspect_ratio)
     ours = ImageDataGenerator().flow_from_directory(folder, **flow)
     old = legacy.ImageDataGenerator().flow_from_directory(folder, **flow)
     assert ours.class_indices == {"dogs": 0, "cats": 1} and ours.filenames == old.filenames
@@ -200,6 +202,8 @@ def test_folder_errors(tmp_path, folder):
         gen.flow_from_directory(folder, class_mode="multi_output")
     with pytest.raises(ValueError, match=r"`subset='validation'` needs a `validation_split`"):
         gen.flow_from_directory(folder, subset="validation")
+    with pytest.raises(ValueError, match=r"class_mode='binary' needs exactly 2 class folders; found 4"):
+        gen.flow_from_directory(folder, class_mode="binary")
 
 
 def test_mixed_colour_modes_warn_once_and_convert(tmp_path):
