@@ -68,7 +68,7 @@ class ConditionalGAN(GAN):
     def _discriminate(self, images: Any, condition: Any, training: bool) -> Any:
         return ops.cast(self.discriminator([images, condition], training=training), "float32")
 
-    def sample(self, n: int, seed: int | None = None, labels: Any = None) -> np.ndarray:  # type: ignore[override]
+    def sample(self, n: int, seed: int | None = None, labels: Any = None) -> np.ndarray:
         """Generate ``n`` images of the given classes, scaled to ``[0, 1]``.
 
         Args:

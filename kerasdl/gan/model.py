@@ -165,7 +165,7 @@ class GAN(keras.Model):
             )
 
     # -- compile ----------------------------------------------------------------------------------
-    def compile(  # type: ignore[override]
+    def compile(
         self,
         d_optimizer: keras.optimizers.Optimizer | str | None = None,
         g_optimizer: keras.optimizers.Optimizer | str | None = None,
@@ -204,28 +204,28 @@ class GAN(keras.Model):
             )
         if d_optimizer is None:
             d_optimizer, g_optimizer = _default_optimizer(), _default_optimizer()
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        g_optimizer = keras.optimizers.get(g_optimizer)
-        if d_optimizer is g_optimizer:
+        d_opt: Any = keras.optimizers.get(d_optimizer)
+        g_opt: Any = keras.optimizers.get(g_optimizer)
+        if d_opt is g_opt:
             raise ValueError(
                 "`d_optimizer` and `g_optimizer` must be two different optimizer instances (each keeps "
                 "the state of its own network). Received: the same object twice"
             )
         if self._uses_float16():
-            d_optimizer, g_optimizer = (
+            d_opt, g_opt = (
                 opt if isinstance(opt, keras.optimizers.LossScaleOptimizer)
                 else keras.optimizers.LossScaleOptimizer(opt, name=f"{prefix}_loss_scale_optimizer")
-                for opt, prefix in ((d_optimizer, "d"), (g_optimizer, "g"))
+                for opt, prefix in ((d_opt, "d"), (g_opt, "g"))
             )
         if loss_fn is None:
             loss_fn = keras.losses.BinaryCrossentropy(from_logits=self._from_logits)
         elif hasattr(loss_fn, "from_logits"):
             self._from_logits = bool(loss_fn.from_logits)
         super().compile(optimizer=None, loss=None, **kwargs)
-        self.d_optimizer, self.g_optimizer, self.loss_fn = d_optimizer, g_optimizer, loss_fn
-        d_optimizer.build(self.discriminator.trainable_variables)
-        g_optimizer.build(self.generator.trainable_variables)
-        self.optimizer = _backend.OptimizerPair(d_optimizer, g_optimizer)
+        self.d_optimizer, self.g_optimizer, self.loss_fn = d_opt, g_opt, loss_fn
+        d_opt.build(self.discriminator.trainable_variables)
+        g_opt.build(self.generator.trainable_variables)
+        self.optimizer = _backend.OptimizerPair(d_opt, g_opt)
 
     def _uses_float16(self) -> bool:
         return any(
