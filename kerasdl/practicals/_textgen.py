@@ -29,7 +29,7 @@ def embedded_text(filename: str) -> str:
     """A text shipped in ``kerasdl/resources``."""
     from kerasdl.datasets import read_text_file
 
-    path = resources.files("kerasdl").joinpath("resources", filename)
+    path = resources.files("kerasdl") / "resources" / filename
     with resources.as_file(path) as file:
         return read_text_file(file)
 
@@ -86,7 +86,7 @@ def run_textgen(
     data = NgramDataset(sequences, batch_size=batch_size, max_len=max_len, shuffle=True, seed=config.seed)
     epochs = config.epochs or (15 if config.quick else recipe.epochs)
     if config.quick:
-        sizes = {"embedding_dim": 16, "rnn_units": 16, "bidirectional": False}
+        sizes: dict[str, Any] = {"embedding_dim": 16, "rnn_units": 16, "bidirectional": False}
     else:
         sizes = {"embedding_dim": recipe.embedding_dim, "rnn_units": recipe.rnn_units,
                  "bidirectional": recipe.bidirectional}

@@ -120,7 +120,7 @@ def text_to_word_sequence(
 def check_split(split: object) -> str | Callable[[str], list[str]]:
     """Validate ``split``: a non-empty string or a callable."""
     if callable(split):
-        return split  # type: ignore[return-value]
+        return split
     if not isinstance(split, str):
         raise TypeError(
             "`split` must be a string (such as ' ') or a callable returning a list of tokens. "

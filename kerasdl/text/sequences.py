@@ -79,7 +79,7 @@ class _Ngrams:
         if max_len is None:
             max_len = longest
         else:
-            max_len = check_positive_int(max_len, "max_len")  # type: ignore[assignment]
+            max_len = check_positive_int(max_len, "max_len")
             if max_len < 2:
                 raise ValueError(
                     "`max_len` must be at least 2 (one input id and the label). "
@@ -90,7 +90,7 @@ class _Ngrams:
         max_id = int(self.tokens.max(initial=0))
         if num_classes is not None:
             num_classes = check_positive_int(num_classes, "num_classes")
-            if max_id >= num_classes:  # type: ignore[operator]
+            if max_id >= num_classes:
                 raise ValueError(
                     f"`num_classes` must be larger than the largest word id ({max_id}); use "
                     f"len(tokenizer.word_index) + 1. Received: num_classes={num_classes}"

@@ -472,14 +472,13 @@ class Tokenizer:
         >>> Tokenizer(num_words=5).get_config()["num_words"]
         5
         """
-        split = self.split
-        if callable(split):
+        split: str | None = self.split if isinstance(self.split, str) else None
+        if callable(self.split):
             warnings.warn(
                 "A callable `split` cannot be stored in JSON; it is written as null. Pass it again: "
                 "tokenizer_from_json(text, split=...).",
                 stacklevel=3,
             )
-            split = None
         return {
             "num_words": self.num_words,
             "filters": self.filters,
