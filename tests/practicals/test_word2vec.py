@@ -25,6 +25,7 @@ def test_quick_run_on_embedded_corpus(tmp_path, capsys):
     assert (tmp_path / "words.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.filterwarnings("ignore:No installed font has Hangul")
 def test_cbow_on_a_text_file_with_chosen_words(tmp_path, capsys):
     text = tmp_path / "korean.txt"
     text.write_text("고양이가 밥을 먹는다. 강아지가 밥을 먹는다!\n" * 20 + "사과는 달다\n" * 10, encoding="utf-8")
