@@ -8,10 +8,15 @@ Reported for each model:
 
 - test accuracy after ``--epochs`` epochs (default: the recipe's ``EPOCHS``);
 - training seconds (and epochs) until the test accuracy first reaches 99.0 %;
-- the median training-step time (time between consecutive
+- the median training-step time during ``fit`` (time between consecutive
   ``on_train_batch_end`` calls, all steps after the first epoch's warm-up);
 
-and the median step-time ratio kerasdl / hand-written (target <= 1.02).
+and the step-time ratio kerasdl / hand-written (target <= 1.02). Epochs take
+seconds, and on a shared machine the load changes faster than that, so the
+headline ratio comes from a last phase that alternates the two models every
+``--timing-steps`` training steps (``train_on_batch``), ``--timing-rounds``
+times, and reports the median of the per-round ratios in wall-clock time and
+in CPU time of this process (the work done, much less moved by other jobs).
 
 Usage::
 
