@@ -31,8 +31,10 @@ for model in dcgan gan; do
 done
 DATA=${DATA:-.gpu-data/mnist}
 if [ -d "$DATA" ]; then
-  python3 -m kerasdl run dcgan-mnist --data-dir "$DATA" --epochs "$EPOCHS" --batch-size 128 \
-    --out "$OUT/dcgan-mnist" || echo "dcgan-mnist FAILED"
+  # The practical's run() directly (`kerasdl run dcgan-mnist` imports every practical).
+  python3 -c "from kerasdl.practicals._base import RunConfig; from kerasdl.practicals.dcgan_mnist import run; \
+run(RunConfig(data_dir='$DATA', epochs=$EPOCHS, batch_size=128, out='$OUT/dcgan-mnist', verbose=2))" \
+    || echo "dcgan-mnist FAILED"
   cat "$OUT/dcgan-mnist/metrics.json" 2>/dev/null
 else
   echo "no MNIST under $DATA: scores not measured"
