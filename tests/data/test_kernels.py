@@ -50,43 +50,36 @@ def test_named_kernels_match_the_course():
     np.testing.assert_allclose(convolve(flat, "sharpen"), 7.0)
 
 
-@pytest.mark.parametrize("name", list(KERNELS))
-def test_convolve_matches_scipy_correlate2d(name):
+def test_convolve_matches_scipy_correlate2d():
     rng = np.random.default_rng(0)
     image = rng.normal(size=(9, 11))
-    expected = signal.correlate2d(image, KERNELS[name], mode="valid")
-    np.testing.assert_allclose(convolve(image, KERNELS[name]), expected, atol=1e-5)
-    # "same" with stride 1 is zero padding, centred like SciPy's "same".
-    same = signal.correlate2d(image, KERNELS[name], mode="same", boundary="fill")
-    np.testing.assert_allclose(convolve(image, name, padding="same"), same, atol=1e-5)
+    for name in KERNELS:
+        expected = signal.correlate2d(image, KERNELS[name], mode="valid")
+        np.testing.assert_allclose(convolve(image, KERNELS[name]), expected, atol=1e-5, err_msg=name)
+        # "same" with stride 1 is zero padding, centred like SciPy's "same".
+        same = signal.correlate2d(image, KERNELS[name], mode="same", boundary="fill")
+        np.testing.assert_allclose(convolve(image, name, padding="same"), same, atol=1e-5, err_msg=name)
 
 
 @pytest.mark.multibackend
-@pytest.mark.parametrize("padding,stride", [("valid", 1), ("same", 1), ("valid", 2), ("same", 2), ("same", 3)])
-def test_convolve_matches_keras_conv(padding, stride):
+def test_convolve_and_pool_match_keras():
     import keras
 
     rng = np.random.default_rng(1)
     image = rng.normal(size=(8, 7, 3)).astype("float32")
     kernel = rng.normal(size=(3, 2)).astype("float32")
-    ours = convolve(image, kernel, stride=stride, padding=padding)
     # Keras depthwise conv: the same 2-D kernel on each channel.
     depthwise = np.repeat(kernel[:, :, None, None], 3, axis=2)
-    theirs = keras.ops.depthwise_conv(image[None], depthwise, strides=stride, padding=padding)
-    np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(theirs)[0], atol=1e-4)
-    assert ours.shape[:2] == conv_output_size(image.shape[:2], kernel.shape, stride, padding)
-
-
-@pytest.mark.multibackend
-@pytest.mark.parametrize("mode,padding", [("max", "valid"), ("max", "same"), ("average", "valid"), ("average", "same")])
-def test_pool_matches_keras_pooling(mode, padding):
-    import keras
-
-    image = np.random.default_rng(2).normal(size=(7, 5, 2)).astype("float32")
-    ours = pool(image, size=3, stride=2, mode=mode, padding=padding)
-    op = keras.ops.max_pool if mode == "max" else keras.ops.average_pool
-    theirs = keras.ops.convert_to_numpy(op(image[None], pool_size=3, strides=2, padding=padding))[0]
-    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    for padding, stride in [("valid", 1), ("same", 1), ("valid", 2), ("same", 2), ("same", 3)]:
+        ours = convolve(image, kernel, stride=stride, padding=padding)
+        theirs = keras.ops.depthwise_conv(image[None], depthwise, strides=stride, padding=padding)
+        np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(theirs)[0], atol=1e-4, err_msg=padding)
+        assert ours.shape[:2] == conv_output_size(image.shape[:2], kernel.shape, stride, padding)
+    for mode, padding in [("max", "valid"), ("max", "same"), ("average", "valid"), ("average", "same")]:
+        ours = pool(image, size=3, stride=2, mode=mode, padding=padding)
+        op = keras.ops.max_pool if mode == "max" else keras.ops.average_pool
+        theirs = keras.ops.convert_to_numpy(op(image[None], pool_size=3, strides=2, padding=padding))[0]
+        np.testing.assert_allclose(ours, theirs, atol=1e-5, err_msg=f"{mode} {padding}")
 
 
 def test_convolve_stride_and_channels():
