@@ -243,3 +243,21 @@ def test_nb_words_legacy_alias_and_repr():
         tokenizer = Tokenizer(nb_words=7)
     assert tokenizer.num_words == 7
     assert "num_words=7" in repr(tokenizer)
+
+
+def test_reuse_of_fit_ids_is_safe_and_not_pickled():
+    import pickle
+
+    texts = [f"word{i % 7} common Word{i % 3}." for i in range(100)]
+    ours, theirs = Tokenizer(oov_token="<OOV>", num_words=5), legacy.Tokenizer(oov_token="<OOV>", num_words=5)
+    ours.fit_on_texts(texts)
+    theirs.fit_on_texts(texts)
+    assert ours._last_fit is not None
+    restored = pickle.loads(pickle.dumps(ours))
+    assert restored._last_fit is None and restored.word_index == ours.word_index
+    theirs_before = legacy.tokenizer_from_json(theirs.to_json())
+    texts[0] = "a brand new text"  # changed after fitting: must not reuse the fit's ids
+    ours.filters = ours.filters.replace(".", "")
+    theirs.filters = theirs.filters.replace(".", "")
+    assert ours.texts_to_sequences(texts) == theirs.texts_to_sequences(texts)
+    assert restored.texts_to_sequences(texts) == theirs_before.texts_to_sequences(texts)
