@@ -424,7 +424,13 @@ class Tokenizer:
         mode = check_choice(mode, "mode", MATRIX_MODES)
         if isinstance(sequences, (str, bytes)):
             raise TypeError(f"`sequences` must be lists of integer ids. Received: sequences={sequences!r}")
-        sequences = [list(s) for s in sequences]
+        try:
+            sequences = [list(s) for s in sequences]
+        except TypeError as error:
+            raise TypeError(
+                "`sequences` must be lists of integer word ids (one list per text). "
+                f"Received: sequences={str(sequences)[:60]}"
+            ) from error
         if self.num_words:
             num_words = self.num_words
         elif self.word_index:
@@ -439,7 +445,13 @@ class Tokenizer:
                 "Fit the Tokenizer on some data before using tfidf mode. Received: document_count=0"
             )
         lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
-        flat = np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=int(lengths.sum()))
+        try:
+            flat = np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=int(lengths.sum()))
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                "`sequences` must be lists of integer word ids (one flat list per text). "
+                f"Received: sequences={str(sequences)[:60]}"
+            ) from error
         if flat.size and flat.min() < 0:
             raise ValueError(
                 "`sequences` must hold non-negative word ids. "

@@ -232,6 +232,10 @@ def test_bad_input_errors():
         tokenizer.texts_to_matrix(SENTENCES, mode="bag")
     with pytest.raises(ValueError, match="non-negative word ids"):
         tokenizer.sequences_to_matrix([[1, -2]])
+    with pytest.raises(TypeError, match="`sequences` must be lists of integer word ids"):
+        tokenizer.sequences_to_matrix([[1, [2, 3]]])
+    with pytest.raises(TypeError, match="`sequences` must be lists of integer word ids"):
+        tokenizer.sequences_to_matrix([1, 2])
     with pytest.raises(ValueError, match="Fit the Tokenizer"):
         Tokenizer(num_words=3).sequences_to_matrix([[1]], mode="tfidf")
     with pytest.raises(TypeError, match="`input_text` must be a string"):
