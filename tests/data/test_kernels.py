@@ -75,6 +75,9 @@ def test_convolve_and_pool_match_keras():
         theirs = keras.ops.depthwise_conv(image[None], depthwise, strides=stride, padding=padding)
         np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(theirs)[0], atol=1e-4, err_msg=padding)
         assert ours.shape[:2] == conv_output_size(image.shape[:2], kernel.shape, stride, padding)
+    # 7x5 keeps "same" pooling padding symmetric: with asymmetric padding the PyTorch
+    # backend's average_pool counts the padded cells (TensorFlow and kerasdl do not).
+    image = np.random.default_rng(2).normal(size=(7, 5, 2)).astype("float32")
     for mode, padding in [("max", "valid"), ("max", "same"), ("average", "valid"), ("average", "same")]:
         ours = pool(image, size=3, stride=2, mode=mode, padding=padding)
         op = keras.ops.max_pool if mode == "max" else keras.ops.average_pool
