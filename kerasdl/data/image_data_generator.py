@@ -65,11 +65,14 @@ class ImageDataGenerator(_AugmentMixin):
             :meth:`fit`). Defaults to ``False``.
         samplewise_center: Subtract each image's mean. Defaults to ``False``.
         featurewise_std_normalization: Divide by the data set standard
-            deviation (per channel). Defaults to ``False``.
+            deviation (per channel; implies ``featurewise_center``).
+            Defaults to ``False``.
         samplewise_std_normalization: Divide each image by its standard
-            deviation. Defaults to ``False``.
-        zca_whitening: Apply ZCA whitening (fitted by :meth:`fit`). Defaults
-            to ``False``.
+            deviation (implies ``samplewise_center``). Defaults to ``False``.
+        zca_whitening: Apply ZCA whitening (fitted by :meth:`fit`; implies
+            ``featurewise_center`` and turns off
+            ``featurewise_std_normalization``, as in the legacy class).
+            Defaults to ``False``.
         zca_epsilon: Epsilon for ZCA whitening. Defaults to ``1e-6``.
         rotation_range: Random rotations in ``[-r, r]`` degrees. Defaults to ``0``.
         width_shift_range: Horizontal shift: a float < 1 is a fraction of the
