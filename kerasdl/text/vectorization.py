@@ -67,7 +67,8 @@ class TokenizerStandardize:
             inputs = tf.strings.lower(inputs, encoding="utf-8")
         if self.filters:
             pattern = _char_class(self.filters)
-            inputs = tf.strings.regex_replace(inputs, pattern, self.split, replace_global=True)
+            rewrite = self.split.replace("\\", "\\\\")  # a backslash is special in RE2 rewrites
+            inputs = tf.strings.regex_replace(inputs, pattern, rewrite, replace_global=True)
         return inputs
 
     def get_config(self) -> dict[str, Any]:
