@@ -102,3 +102,12 @@ def test_pretrained_frozen_embedding():
 def test_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         build_text_classifier(**kwargs)
+
+
+@pytest.mark.multibackend
+def test_float32_output_under_mixed_precision():
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    for num_classes in (1, 3):
+        model = build_text_classifier(vocab_size=20, num_classes=num_classes, rnn_units=4)
+        assert model.outputs[0].dtype == "float32"
+        assert model.get_layer("embedding").compute_dtype == "bfloat16"
