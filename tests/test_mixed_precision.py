@@ -56,21 +56,33 @@ def test_auto_policy_on_this_cpu_is_float32():
     assert auto_policy() == "float32"
 
 
-def test_backend_probes_read_the_device(monkeypatch):
-    jax = pytest.importorskip("jax")
-    monkeypatch.setattr(jax, "devices", lambda: [types.SimpleNamespace(platform="gpu", compute_capability="8.6")])
-    assert mixed_precision._jax_accelerator() == ("gpu", (8, 6))
-    monkeypatch.setattr(jax, "devices", lambda: [types.SimpleNamespace(platform="tpu")])
-    assert mixed_precision._jax_accelerator() == ("tpu", None)
-    torch = pytest.importorskip("torch")
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda index=0: (7, 0))
-    assert mixed_precision._torch_accelerator() == ("gpu", (7, 0))
-    tf = pytest.importorskip("tensorflow")
-    monkeypatch.setattr(tf.config, "list_logical_devices", lambda kind=None: [])
-    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"])
-    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d: {"compute_capability": (8, 0)})
-    assert mixed_precision._tensorflow_accelerator() == ("gpu", (8, 0))
+@pytest.mark.multibackend
+def test_the_active_backend_probe_reads_the_device(monkeypatch):
+    """Fake devices for the active backend only (importing the others would cost seconds)."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        monkeypatch.setattr(jax, "devices", lambda: [types.SimpleNamespace(platform="gpu", compute_capability="8.6")])
+        assert mixed_precision.detect_accelerator() == ("gpu", (8, 6))
+        assert auto_policy() == "mixed_bfloat16"
+        monkeypatch.setattr(jax, "devices", lambda: [types.SimpleNamespace(platform="tpu")])
+        assert mixed_precision.detect_accelerator() == ("tpu", None)
+    elif backend == "torch":
+        import torch
+
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+        monkeypatch.setattr(torch.cuda, "get_device_capability", lambda index=0: (7, 0))
+        assert mixed_precision.detect_accelerator() == ("gpu", (7, 0))
+        assert auto_policy() == "mixed_float16"
+    else:
+        import tensorflow as tf
+
+        monkeypatch.setattr(tf.config, "list_logical_devices", lambda kind=None: [])
+        monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"])
+        monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d: {"compute_capability": (8, 0)})
+        assert mixed_precision.detect_accelerator() == ("gpu", (8, 0))
+        assert auto_policy() == "mixed_bfloat16"
 
 
 @pytest.mark.multibackend

@@ -105,7 +105,7 @@ def _kill_many(tmp_path: Path, kills: int, seed: int) -> int:
         target = tmp_path / ("ckpt.weights.h5" if weights_only else "ckpt.keras")
         proc = _start(CHILD, str(target), "1" if weights_only else "0", cwd=tmp_path)
         _wait_for(proc, "READY")
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.05, 0.4))
         proc.send_signal(signal.SIGKILL)
         assert proc.wait() == -signal.SIGKILL
         leftovers = list(tmp_path.glob(f".{target.name}.*.tmp*"))
