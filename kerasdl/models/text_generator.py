@@ -30,8 +30,8 @@ def build_text_generator(
     the probability of every word id being next, in float32 even under a
     mixed-precision policy. Train it with ``sparse_categorical_crossentropy``
     on sparse labels (or ``categorical_crossentropy`` on one-hot labels) and
-    generate with :func:`kerasdl.text.generate_text`. The course's Alice
-    model is ``build_text_generator(total_words, max_sequence_len,
+    generate with :func:`kerasdl.text.generate_text`. The ``textgen-alice``
+    practical uses ``build_text_generator(total_words, max_sequence_len,
     embedding_dim=100, rnn_units=150, bidirectional=True)``. The model is
     returned **uncompiled**.
 
