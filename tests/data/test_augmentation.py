@@ -77,7 +77,6 @@ def test_each_argument_adds_the_right_layer_and_factors():
     np.testing.assert_allclose(augmentation_layers(zoom_range=[0.5, 1.2]).layers[0].height_factor, (-0.5, 0.2))
 
 
-@pytest.mark.multibackend
 def test_course_preset_and_pipeline_variant():
     preset = dict(rescale=1 / 255, rotation_range=40, width_shift_range=0.2, height_shift_range=0.2,
                   shear_range=0.2, zoom_range=0.2, horizontal_flip=True, fill_mode="nearest")

@@ -27,9 +27,9 @@ def _image():
 
 @pytest.mark.multibackend
 def test_layers_give_distinct_copies_and_a_png(tmp_path):
-    layers = augmentation_layers(rotation_range=90, zoom_range=0.3, seed=0)
-    fig = plot_augmentations(layers, _image(), n=5, path=tmp_path / "aug.png")
-    assert len(fig.axes) == 5  # unused grid cells are removed (3x2 grid)
+    layers = augmentation_layers(brightness_range=(0.2, 1.8), seed=0)  # cheap to compile on JAX
+    fig = plot_augmentations(layers, _image(), n=4, path=tmp_path / "aug.png")
+    assert len(fig.axes) == 4
     assert (tmp_path / "aug.png").read_bytes()[:4] == b"\x89PNG"
     copies = augmented_copies(layers, _image(), n=4)
     assert copies.shape == (4, 10, 10, 3)
@@ -42,8 +42,8 @@ def test_generator_uses_random_transform_with_seeds():
     assert gen.seeds == [1, 2, 3]
     assert copies.shape == (3, 10, 10, 1)
     np.testing.assert_array_equal(copies[1, :, :, 0], np.roll(_image()[..., 0], 2, axis=1))
-    fig = plot_augmentations(gen, _image(), n=4, seed=0)
-    assert len(fig.axes) == 4
+    fig = plot_augmentations(gen, _image(), n=5, seed=0)
+    assert len(fig.axes) == 5  # unused grid cells are removed (3x2 grid)
     # Plain functions without a ``training`` argument are accepted too.
     assert augmented_copies(lambda batch: batch[:, ::-1], _image(), n=2).shape == (2, 10, 10, 3)
 
