@@ -60,7 +60,7 @@ def build_lenet(
     >>> model = build_lenet()
     >>> model.count_params()
     61706
-    >>> model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     """
     input_shape = check_shape(input_shape, "input_shape", rank=3, example="(28, 28, 1)")
     if input_shape[0] < 28 or input_shape[1] < 28:
