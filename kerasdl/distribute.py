@@ -18,7 +18,7 @@ Several machines (TensorFlow): every worker runs the same script with its own
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     with strategy.scope():
         model = kerasdl.build_lenet()
-        model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     # global batch = per-worker batch * strategy.num_replicas_in_sync
     model.fit(dataset, epochs=5, callbacks=[keras.callbacks.BackupAndRestore("/shared/backup")])
 

@@ -120,7 +120,7 @@ def build_cifar_cnn(
     (None, 10)
     >>> model.get_layer("block2_pool").output.shape
     (None, 8, 8, 16)
-    >>> model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     """
     input_shape = check_shape(input_shape, "input_shape", rank=3, example="(32, 32, 3)")
     check_positive_int(num_classes, "num_classes")
