@@ -5,13 +5,15 @@ optimizer state and epoch number at every epoch end; calling ``fit`` again
 with the same ``backup_dir`` and the same ``epochs`` continues where the run
 stopped, so the total number of epochs is unchanged::
 
-    backup = keras.callbacks.BackupAndRestore(backup_dir="runs/backup")
+    backup = keras.callbacks.BackupAndRestore(backup_dir="runs/backup", double_checkpoint=True)
     model.fit(x, y, epochs=20, callbacks=[backup])   # killed during epoch 8
     # new process: build and compile the same model, then
     model.fit(x, y, epochs=20, callbacks=[backup])   # runs epochs 8..20 only
 
-The backup folder is deleted when ``fit`` completes. Add a
-:class:`SafeModelCheckpoint` to keep the models themselves.
+``double_checkpoint=True`` keeps the previous backup while a new one is
+written, so a kill during the backup itself is survived too. The backup
+folder is deleted when ``fit`` completes. Add a :class:`SafeModelCheckpoint`
+to keep the models themselves.
 """
 
 from kerasdl.callbacks.checkpoint import SafeModelCheckpoint
