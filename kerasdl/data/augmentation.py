@@ -102,13 +102,14 @@ def _check_brightness_range(value: Any) -> tuple[float, float]:
 def _number(value: Any, name: str, low: float, high: float, hint: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a number{hint}. Received: {name}={value!r}")
-    if not low <= value < high:
+    number = float(value)
+    if not low <= number < high:
         raise ValueError(f"`{name}` must be in [{low:g}, {high:g}){hint}. Received: {name}={value!r}")
-    return float(value)
+    return number
 
 
 def _shift(value: Any, name: str, axis: str) -> float:
-    if isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value) >= 1:
         raise ValueError(
             f"`{name}` must be a fraction of the image {axis} in [0, 1): shifts in pixels (values >= 1) "
             "depend on the image size, which the layers do not know in advance. Divide by the "

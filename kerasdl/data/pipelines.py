@@ -483,7 +483,7 @@ def image_dataset(
         return finished["all"]
     if subset == "both":
         return finished["training"], finished["validation"]
-    return finished[subset]
+    return finished[str(subset)]
 
 
 __all__ = ["COLOR_MODES", "IMAGE_EXTENSIONS", "LABEL_MODES", "image_dataset"]
