@@ -278,11 +278,12 @@ class GAN(keras.Model):
 
     def _stateful_train_step(self, data: Any) -> dict[str, Any]:
         real, condition = self._unpack(data)
+        real = ops.cast(real, "float32")  # uint8 or float64 arrays included; layers autocast
         batch_size = ops.shape(real)[0]
         d_loss_t, g_loss_t, acc_real_t, acc_fake_t = self._trackers
         for _ in range(self.d_steps):
             fake = self._generate(self._noise(batch_size), condition, training=True)
-            fake = ops.stop_gradient(ops.cast(fake, real.dtype))
+            fake = ops.stop_gradient(ops.cast(fake, "float32"))
             both = ops.concatenate([real, fake], axis=0)
             both_condition = None if condition is None else ops.concatenate([condition, condition], axis=0)
             targets = ops.concatenate([self._targets(1.0, batch_size), self._targets(0.0, batch_size)], 0)

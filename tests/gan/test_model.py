@@ -60,11 +60,12 @@ def test_fit_trains_both_networks_then_keras_round_trip_keeps_training(tmp_path)
     assert all(_changed(before, _weights(loaded.generator)))
 
 
-def test_d_steps_runs_several_discriminator_steps():
+def test_d_steps_runs_several_discriminator_steps_and_uint8_input_works():
     gan = _tiny_gan(d_steps=2)
     gan.compile()
-    gan.fit(_images(16), batch_size=8, verbose=0)
+    history = gan.fit((_images(16) > 0).astype("uint8"), batch_size=8, verbose=0)
     assert int(gan.g_optimizer.iterations) == 2 and int(gan.d_optimizer.iterations) == 4
+    assert np.isfinite(history.history["d_loss"]).all()
 
 
 @pytest.mark.multibackend
