@@ -18,9 +18,10 @@ class ConditionalGAN(GAN):
 
     The generator takes ``[noise, labels]`` and the discriminator
     ``[images, labels]`` (integer labels of shape ``(batch,)``). ``fit``
-    takes ``(images, labels)``; the discriminator sees the real images with
-    their labels and fake images generated for the same labels. The training
-    step is :class:`~kerasdl.gan.GAN`'s, unchanged.
+    takes ``(images, labels)`` with integer or one-hot labels; the
+    discriminator sees the real images with their labels and fake images
+    generated for the same labels. The training step is
+    :class:`~kerasdl.gan.GAN`'s, unchanged.
 
     Args:
         generator: A built model ``[noise, labels] -> images``.
@@ -60,6 +61,8 @@ class ConditionalGAN(GAN):
                 "A ConditionalGAN trains on `fit(images, labels)`: the labels are missing. "
                 "Received: y=None"
             )
+        if len(y.shape) == 2 and y.shape[-1] == self.num_classes and self.num_classes > 1:
+            y = ops.argmax(y, axis=-1)  # one-hot labels (keras.utils.to_categorical)
         return x, ops.reshape(ops.cast(y, "int32"), (-1,))
 
     def _generate(self, z: Any, condition: Any, training: bool) -> Any:

@@ -153,6 +153,8 @@ def test_conditional_gan_errors():
     gan.compile()
     with pytest.raises(ValueError, match="labels are missing"):
         gan.fit(_images(8), batch_size=8, verbose=0)
+    one_hot = keras.utils.to_categorical(np.arange(8) % 3, 3)
+    assert np.isfinite(gan.fit(_images(8), one_hot, batch_size=8, verbose=0).history["g_loss"]).all()
     with pytest.raises(ValueError, match=r"`labels` must hold 2 class ids in \[0, 3\)"):
         gan.sample(2, labels=[0, 3])
     plain = _tiny_gan()
