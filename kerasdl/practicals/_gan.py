@@ -10,7 +10,8 @@ from typing import Any
 from kerasdl.practicals._base import RunConfig, dtype_policy, write_metrics
 from kerasdl.utils.io import atomic_write
 
-QUICK_TRAIN_IMAGES = 512
+QUICK_TRAIN_IMAGES = 256
+QUICK_CLASSIFIER_IMAGES = 1000
 SCORE_SAMPLES = 1000
 
 
@@ -49,6 +50,8 @@ def run_gan_practical(
     classifier_images, classifier_labels = x_train.astype("float32") / 255.0, y_train
     if config.quick:
         x_train = x_train[:QUICK_TRAIN_IMAGES]
+        classifier_images = classifier_images[:QUICK_CLASSIFIER_IMAGES]
+        classifier_labels = classifier_labels[:QUICK_CLASSIFIER_IMAGES]
     unit_train = x_train.astype("float32") / 255.0
     unit_test = x_test.astype("float32") / 255.0
     epochs = config.epochs or (1 if config.quick else epochs)
