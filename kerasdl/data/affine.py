@@ -9,11 +9,62 @@ interpolation, at a quarter of the cost of four layers.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import keras
+
+_TF_WARPS: dict[str, Any] = {}
+
+
+def _tf_warp(images: Any, transform: Any, fill_mode: str, fill_value: float) -> Any:
+    """Bilinear affine warp of a channels-last batch, XLA-compiled (TensorFlow backend only).
+
+    The same result as ``ImageProjectiveTransformV3`` (what
+    ``keras.ops.image.affine_transform`` runs on TensorFlow) for
+    ``fill_mode`` ``"nearest"`` and ``"constant"``, as four gathers that XLA
+    fuses: about three times less CPU time per image on a CPU.
+    """
+    if fill_mode not in _TF_WARPS:
+        tf = importlib.import_module("tensorflow")
+        constant = fill_mode == "constant"
+
+        def warp(images: Any, transform: Any, fill: Any) -> Any:
+            shape = tf.shape(images)
+            batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
+            rows, cols = tf.meshgrid(
+                tf.range(height, dtype=tf.float32), tf.range(width, dtype=tf.float32), indexing="ij"
+            )
+            t = tf.reshape(tf.cast(transform, tf.float32), [-1, 8])[:, :, None, None]
+            x = t[:, 0] * cols + t[:, 1] * rows + t[:, 2]
+            y = t[:, 3] * cols + t[:, 4] * rows + t[:, 5]
+            w_max = tf.cast(width - 1, tf.float32)
+            h_max = tf.cast(height - 1, tf.float32)
+            if not constant:  # "nearest": clamp the sample point to the image
+                x = tf.clip_by_value(x, 0.0, w_max)
+                y = tf.clip_by_value(y, 0.0, h_max)
+            x0, y0 = tf.floor(x), tf.floor(y)
+            fx, fy = (x - x0)[..., None], (y - y0)[..., None]
+            flat = tf.reshape(tf.cast(images, tf.float32), [-1, channels])
+            base = (tf.range(batch) * height * width)[:, None, None]
+
+            def read(yy: Any, xx: Any) -> Any:
+                inside = (xx >= 0.0) & (xx <= w_max) & (yy >= 0.0) & (yy <= h_max)
+                xi = tf.cast(tf.clip_by_value(xx, 0.0, w_max), tf.int32)
+                yi = tf.cast(tf.clip_by_value(yy, 0.0, h_max), tf.int32)
+                value = tf.gather(flat, base + yi * width + xi)
+                return tf.where(inside[..., None], value, fill) if constant else value
+
+            top = read(y0, x0) * (1.0 - fx) + read(y0, x0 + 1.0) * fx
+            bottom = read(y0 + 1.0, x0) * (1.0 - fx) + read(y0 + 1.0, x0 + 1.0) * fx
+            return top * (1.0 - fy) + bottom * fy
+
+        _TF_WARPS[fill_mode] = tf.function(warp, jit_compile=True, reduce_retracing=True)
+    tf = importlib.import_module("tensorflow")
+    out = _TF_WARPS[fill_mode](images, transform, tf.constant(float(fill_value), tf.float32))
+    return tf.cast(out, images.dtype)
 
 
 def legacy_affine_transform(
@@ -166,6 +217,18 @@ class RandomAffine(keras.layers.RandomRotation):
             width=width,
         )
         return {"rotation_matrix": transform[0] if unbatched else transform}
+
+    def _transform_images(self, images: Any, transformation: Any, interpolation: str) -> Any:
+        fast = (
+            self.backend.name == "tensorflow"
+            and interpolation == "bilinear"
+            and self.fill_mode in ("nearest", "constant")
+            and self.data_format == "channels_last"
+            and len(images.shape) == 4
+        )
+        if fast:
+            return _tf_warp(images, transformation["rotation_matrix"], self.fill_mode, self.fill_value)
+        return super()._transform_images(images, transformation, interpolation)
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

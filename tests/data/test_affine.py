@@ -91,3 +91,24 @@ def test_fused_augmentation_layers():
     assert (affine.rotation_range, affine.width_shift_range, affine.shear_range) == (40.0, 0.2, 0.2)
     assert affine.zoom_range == pytest.approx((0.8, 1.2)) and affine.horizontal_flip and not affine.vertical_flip
     assert [type(layer).__name__ for layer in augmentation_layers(rescale=0.5, fused=True).layers] == ["Rescaling"]
+
+
+@pytest.mark.tensorflow_only
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the XLA warp is the TensorFlow fast path")
+@pytest.mark.parametrize("fill_mode", ["nearest", "constant"])
+def test_xla_warp_matches_keras_affine_transform(fill_mode):
+    from kerasdl.data.affine import _tf_warp
+
+    rng = np.random.default_rng(0)
+    images = rng.uniform(0, 255, (6, 13, 17, 3)).astype("float32")
+    n = len(images)
+    transform = legacy_affine_transform(
+        np, rng.uniform(-60, 60, n), rng.uniform(-8, 8, n), rng.uniform(-8, 8, n), rng.uniform(-30, 30, n),
+        rng.uniform(0.5, 1.6, n), rng.uniform(0.5, 1.6, n), np.sign(rng.uniform(-1, 1, n)),
+        np.sign(rng.uniform(-1, 1, n)), 13, 17,
+    ).astype("float32")
+    ours = np.asarray(_tf_warp(images, transform, fill_mode, 7.0))
+    native = keras.ops.convert_to_numpy(keras.ops.image.affine_transform(images, transform, fill_mode=fill_mode, fill_value=7.0))
+    np.testing.assert_allclose(ours, native, atol=2e-3)
+    layer = RandomAffine(40, 0.2, 0.2, 10, (0.8, 1.2), True, fill_mode=fill_mode, seed=0)
+    assert layer(images, training=True).shape == images.shape
