@@ -189,17 +189,29 @@ def warp_affine(
     out = np.empty((n, height, width, channels), dtype=np.float32)
     if images.dtype == np.uint8 and channels <= 4:
         # Pack each pixel's bytes into one uint32: one 1-D gather per corner fetches every channel.
-        packed = np.zeros((n, height, width, 4), dtype=np.uint8)
-        packed[..., :channels] = images
+        packed = np.zeros((n * height * width, 4), dtype=np.uint8)
+        flat = images.reshape(-1, channels)
+        for k in range(channels):  # one long strided copy per channel (a (..., 3) slice copy is slow)
+            packed[:, k] = flat[:, k]
         source = packed.reshape(-1).view(np.uint32)
     else:
         source = images.reshape(n * height * width, channels)
+        if order == 1:
+            source = source.astype(np.float32, copy=False)
+    flat_out = out.reshape(n * height * width, channels)
+    bilinear = order == 1 and height > 1 and width > 1
 
     def work(start: int) -> None:
         stop = min(n, start + _CHUNK)
-        out[start:stop] = _warp_chunk(
-            source, start, matrices[start:stop], height, width, channels, fill_mode, cval, order
-        )
+        if bilinear:
+            _bilinear_chunk(
+                source, start, matrices[start:stop], height, width, channels, fill_mode, cval,
+                flat_out[start * height * width : stop * height * width],
+            )
+        else:
+            out[start:stop] = _warp_chunk(
+                source, start, matrices[start:stop], height, width, channels, fill_mode, cval, order
+            )
 
     thread_map(work, range(0, n, _CHUNK))
     return out
@@ -207,6 +219,83 @@ def warp_affine(
 
 #: Images resampled per task: small enough for the temporaries to stay in cache.
 _CHUNK = 2
+
+
+def _bilinear_chunk(
+    source: np.ndarray,
+    first: int,
+    matrices: np.ndarray,
+    height: int,
+    width: int,
+    channels: int,
+    fill_mode: str,
+    cval: float,
+    out: np.ndarray,
+) -> None:
+    """Bilinear resampling of images ``first ... first + len(matrices) - 1`` into ``out``.
+
+    ``source`` is the batch as packed ``uint32`` pixels (``uint8`` images) or
+    as ``(pixels, channels)`` float32 rows; ``out`` is the ``(pixels,
+    channels)`` float32 slice of the result for these images. Every NumPy pass
+    runs over long contiguous (or singly strided) rows: broadcasting a weight
+    over a short channel axis, or copying ``(..., 3)`` slices, costs several
+    times more than the arithmetic itself.
+    """
+    n = len(matrices)
+    m = matrices.astype(np.float32)
+    rows = np.arange(height, dtype=np.float32)[None, :, None]
+    cols = np.arange(width, dtype=np.float32)[None, None, :]
+    src_r = m[:, 0, 0, None, None] * rows + m[:, 0, 1, None, None] * cols + m[:, 0, 2, None, None]
+    src_c = m[:, 1, 0, None, None] * rows + m[:, 1, 1, None, None] * cols + m[:, 1, 2, None, None]
+    outside = None
+    if fill_mode == "nearest":
+        np.clip(src_r, 0, height - 1, out=src_r)
+        np.clip(src_c, 0, width - 1, out=src_c)
+    else:
+        src_r, out_r = _map_coordinates(src_r, height, fill_mode)
+        src_c, out_c = _map_coordinates(src_c, width, fill_mode)
+        if out_r is not None and out_c is not None:
+            outside = (out_r | out_c).reshape(-1)
+    # The upper-left corner stops at size - 2 so that its neighbours always
+    # exist; a coordinate on the last row or column then weighs 1 on them.
+    r0 = np.floor(src_r)
+    np.minimum(r0, height - 2, out=r0)
+    fr = np.subtract(src_r, r0, out=src_r).reshape(-1)
+    c0 = np.floor(src_c)
+    np.minimum(c0, width - 2, out=c0)
+    fc = np.subtract(src_c, c0, out=src_c).reshape(-1)
+    index = r0.astype(np.intp)
+    index *= width
+    index += c0.astype(np.intp)
+    index += ((np.arange(n, dtype=np.intp) + first) * (height * width))[:, None, None]
+    index = index.reshape(-1)
+    w11 = fr * fc
+    w10 = np.subtract(fr, w11, out=fr)
+    w01 = np.subtract(fc, w11, out=fc)
+    w00 = 1 - w10
+    w00 -= fc
+    w00 -= w11
+    weights = (w00, w01, w10, w11)
+    pixels = len(index)
+    if source.ndim == 1:  # packed uint8 pixels: 4 gathers, then one contiguous conversion
+        gathered = np.empty((4, pixels), dtype=np.uint32)
+        for j, offset in enumerate((0, 1, width, width + 1)):
+            np.take(source[offset:], index, out=gathered[j], mode="clip")
+        corners = gathered.view(np.uint8).reshape(4, pixels, 4).astype(np.float32)
+        planes = [[corners[j, :, k] for j in range(4)] for k in range(channels)]
+    else:
+        rows_ = [np.take(source[offset:], index, axis=0, mode="clip") for offset in (0, 1, width, width + 1)]
+        planes = [[rows_[j][:, k] for j in range(4)] for k in range(channels)]
+    acc = np.empty(pixels, dtype=np.float32)
+    tmp = np.empty(pixels, dtype=np.float32)
+    for k in range(channels):
+        np.multiply(planes[k][0], w00, out=acc)
+        for j in (1, 2, 3):
+            np.multiply(planes[k][j], weights[j], out=tmp)
+            acc += tmp
+        if outside is not None:
+            acc[outside] = cval
+        out[:, k] = acc
 
 
 def _warp_chunk(
