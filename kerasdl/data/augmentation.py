@@ -214,7 +214,7 @@ def augmentation_layers(
     With ``fused=True`` the geometric rows above become one
     :class:`kerasdl.data.RandomAffine` layer that reproduces the legacy
     ``apply_transform`` exactly (one composed matrix, one resampling; shear
-    about the centre with its ``1 / cos`` scale) and is about four times
+    about the centre with its ``1 / cos`` scale) and is several times
     faster; :func:`kerasdl.data.image_dataset` uses it for dict arguments.
 
     Differences kept on purpose (unfused): each geometric layer resamples the image
@@ -261,7 +261,7 @@ def augmentation_layers(
         fused: Replace the rotation, shift, shear, zoom and flip layers by one
             :class:`kerasdl.data.RandomAffine` layer, which composes the legacy
             generator's matrix and resamples once: the legacy result exactly
-            (shear included), about 4x faster. Defaults to ``False``.
+            (shear included), several times faster on a CPU. Defaults to ``False``.
 
     Returns:
         A ``keras.Sequential`` (or ``keras.layers.Pipeline``) named
