@@ -130,6 +130,7 @@ class SafeModelCheckpoint(keras.callbacks.Callback):
         self.last_saved: str | None = None
         self._current_epoch = 0
         self._batches_since_save = 0
+        self._last_batch: int | None = None
 
     # -- monitoring -------------------------------------------------------------------------------
     def _is_max_mode(self) -> bool:
@@ -160,7 +161,12 @@ class SafeModelCheckpoint(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if self.save_freq == "epoch":
             return
-        self._batches_since_save += 1
+        # Like Keras: with steps_per_execution > 1 the batch index jumps by several steps.
+        if self._last_batch is None or batch <= self._last_batch:
+            self._batches_since_save += batch + 1
+        else:
+            self._batches_since_save += batch - self._last_batch
+        self._last_batch = batch
         if self._batches_since_save >= int(self.save_freq):
             self._batches_since_save = 0
             self._save(self._current_epoch, batch, logs)
