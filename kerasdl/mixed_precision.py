@@ -76,7 +76,7 @@ def _tensorflow_accelerator() -> tuple[str, tuple[int, int] | None] | None:
         return None
     details = tf.config.experimental.get_device_details(gpus[0])
     capability = details.get("compute_capability")
-    return "gpu", tuple(capability) if capability else None  # type: ignore[return-value]
+    return "gpu", (int(capability[0]), int(capability[1])) if capability else None
 
 
 def _jax_accelerator() -> tuple[str, tuple[int, int] | None] | None:

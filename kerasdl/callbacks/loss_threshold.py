@@ -77,10 +77,10 @@ class LossThresholdStop(keras.callbacks.Callback):
             raise ValueError(f"`threshold` must be a finite number. Received: threshold={threshold!r}")
         if not isinstance(monitor, str) or not monitor:
             raise TypeError(f"`monitor` must be a metric name such as 'loss'. Received: monitor={monitor!r}")
-        self.threshold = float(threshold)
-        self.monitor = monitor
-        self.mode = check_choice(mode, "mode", ("min", "max"))
-        self.verbose = bool(verbose)
+        self.threshold: float = float(threshold)
+        self.monitor: str = monitor
+        self.mode: str = check_choice(mode, "mode", ("min", "max"))
+        self.verbose: bool = bool(verbose)
         self.stopped_epoch: int | None = None
         self.stopped_value: float | None = None
 
