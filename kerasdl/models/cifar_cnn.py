@@ -124,8 +124,8 @@ def build_cifar_cnn(
     """
     input_shape = check_shape(input_shape, "input_shape", rank=3, example="(32, 32, 3)")
     check_positive_int(num_classes, "num_classes")
-    num_blocks = check_positive_int(num_blocks, "num_blocks")  # type: ignore[assignment]
-    base_filters = check_positive_int(base_filters, "base_filters")  # type: ignore[assignment]
+    num_blocks = check_positive_int(num_blocks, "num_blocks")
+    base_filters = check_positive_int(base_filters, "base_filters")
     dropout = check_probability(dropout, "dropout")
     if isinstance(dense_units, bool) or not isinstance(dense_units, int) or dense_units < 0:
         raise ValueError(

@@ -198,7 +198,7 @@ def predict_image(
     """
     spec = get_backbone(model)
     name = model.lower().replace("-", "_")
-    top = check_positive_int(top, "top")  # type: ignore[assignment]
+    top = check_positive_int(top, "top")
     if top > 1000:
         raise ValueError(f"`top` must be at most 1000 (the ImageNet classes). Received: top={top}")
     resolved = resolve_weights_argument(weights)

@@ -29,20 +29,15 @@ def load_colour_images(config: RunConfig) -> tuple[Split, Split, str]:
         ``(x_train, y_train), (x_test, y_test), source`` with ``source``
         ``"cifar10"`` or ``"synthetic-shapes"``; uint8 images, 32x32x3.
     """
-    from kerasdl.datasets import DatasetNotFoundError, make_shape_images
+    from kerasdl.datasets import DatasetNotFoundError, load_cifar10, make_shape_images
 
-    try:
-        from kerasdl.datasets import load_cifar10
-    except ImportError:  # pragma: no cover - the loader ships with kerasdl
-        load_cifar10 = None
     source = "synthetic-shapes"
-    if load_cifar10 is not None:
-        try:
-            (x_train, y_train), (x_test, y_test) = load_cifar10(config.data_dir, download=False)
-            source = "cifar10"
-        except DatasetNotFoundError:
-            if config.data_dir is not None:
-                raise
+    try:
+        (x_train, y_train), (x_test, y_test) = load_cifar10(config.data_dir, download=False)
+        source = "cifar10"
+    except DatasetNotFoundError:
+        if config.data_dir is not None:
+            raise
     if source != "cifar10":
         n_train, n_test = (600, 200) if config.quick else (12000, 2000)
         x_train, y_train = make_shape_images(n_train, (32, 32), num_classes=6, seed=config.seed)
