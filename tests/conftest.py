@@ -56,10 +56,14 @@ def imagenet_class_index_path() -> Path:
 
 @pytest.fixture(autouse=True)
 def _reset_keras_state():
-    """Each test starts from float32 and a fresh Keras graph/name scope."""
+    """Each test starts from float32 and a fresh Keras graph/name scope.
+
+    ``free_memory=False``: the default runs ``gc.collect()``, about 1 s a test
+    on TensorFlow, which would dominate the suite's run time.
+    """
     yield
     keras.config.set_dtype_policy("float32")
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)
 
 
 def pytest_report_header(config):

@@ -19,12 +19,6 @@ SENTENCES = ["I love my dog.", "I love my cat.", "You love my dog!", "Do you thi
 TEST_SENTENCES = ["I really love my dog", "my dog loves my lizard"]
 
 
-@pytest.fixture(autouse=True)
-def _reset_keras_state():
-    """These tests never touch Keras state: skip conftest's (slow) clear_session."""
-    yield
-
-
 def _paths():
     """Run a block with the joined fast path forced on (small=0) or off (small=inf)."""
     return [mock.patch.object(tokenizer_module, "_SMALL", 0), mock.patch.object(tokenizer_module, "_SMALL", 10**9)]
