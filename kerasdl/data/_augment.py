@@ -212,8 +212,12 @@ class _AugmentMixin:
         )
         return params
 
-    def _apply_batch(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        """Apply per-image parameter arrays to a batch ``(n, h, w, c)``; returns float32."""
+    def _apply_batch(self, x: np.ndarray, params: dict[str, Any], scale: float | None = None) -> np.ndarray:
+        """Apply per-image parameter arrays to a batch ``(n, h, w, c)``; returns float32.
+
+        ``scale`` multiplies the result (the warp folds it into its
+        interpolation weights); only valid without channel or brightness shifts.
+        """
         n, height, width = x.shape[:3]
         identity = (
             not np.any(params["theta"]) and not np.any(params["tx"]) and not np.any(params["ty"])
@@ -225,13 +229,16 @@ class _AugmentMixin:
             out = x.astype(np.float32)  # always a copy
             out[flip_h] = out[flip_h, :, ::-1]
             out[flip_v] = out[flip_v, ::-1]
+            if scale is not None:
+                out *= scale
         else:
             matrices = transforms.affine_matrices(
                 *(params[k] for k in _KEYS), height=height, width=width,
                 flip_horizontal=flip_h, flip_vertical=flip_v,
             )
             out = transforms.warp_affine(
-                x, matrices, fill_mode=self.fill_mode, cval=self.cval, order=self.interpolation_order
+                x, matrices, fill_mode=self.fill_mode, cval=self.cval, order=self.interpolation_order,
+                scale=scale,
             )
         if params.get("channel_shift_intensity") is not None:
             out = transforms.channel_shift(out, params["channel_shift_intensity"])
@@ -241,8 +248,17 @@ class _AugmentMixin:
 
     def _transform_batch(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Augment then standardize a whole batch (what the iterators call)."""
-        out = self._apply_batch(x, self._random_params(len(x), x.shape[1:], rng))
-        return self.standardize(out)
+        params = self._random_params(len(x), x.shape[1:], rng)
+        # ``rescale`` comes right after the warp when nothing lies between
+        # them (the legacy order: transform, preprocessing_function, rescale):
+        # fused into the warp's interpolation weights, it costs no extra pass.
+        fuse = (
+            bool(self.rescale) and self.preprocessing_function is None
+            and params["channel_shift_intensity"] is None and params["brightness"] is None
+            and type(self).standardize is _AugmentMixin.standardize  # a subclass's override still runs
+        )
+        out = self._apply_batch(x, params, scale=self.rescale if fuse else None)
+        return self._standardize(out, rescale=False) if fuse else self.standardize(out)
 
     # ---------------------------------------------------------- normalization
     def standardize(self, x: np.ndarray) -> np.ndarray:
@@ -265,6 +281,10 @@ class _AugmentMixin:
         >>> ImageDataGenerator(rescale=0.5).standardize(np.full((2, 2, 1), 4.0))[0, 0, 0]
         np.float64(2.0)
         """
+        return self._standardize(x)
+
+    def _standardize(self, x: np.ndarray, rescale: bool = True) -> np.ndarray:
+        """:meth:`standardize`, optionally without ``rescale`` (already applied by the warp)."""
         if not (isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)):
             x = np.asarray(x, dtype=self.dtype)
         if self.preprocessing_function is not None:
@@ -274,7 +294,7 @@ class _AugmentMixin:
                 )
             else:
                 x = np.asarray(self.preprocessing_function(x))
-        if self.rescale:
+        if self.rescale and rescale:
             x *= self.rescale
         axes = tuple(range(x.ndim - 3, x.ndim))
         if self.samplewise_center:

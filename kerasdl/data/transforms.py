@@ -131,6 +131,7 @@ def warp_affine(
     fill_mode: str = "nearest",
     cval: float = 0.0,
     order: int = 1,
+    scale: float | None = None,
 ) -> np.ndarray:
     """Resample a batch of channels-last images through one affine matrix each.
 
@@ -146,6 +147,10 @@ def warp_affine(
         cval: The value outside the image for ``"constant"``. Defaults to ``0.0``.
         order: ``1`` for bilinear interpolation, ``0`` for nearest neighbour.
             Defaults to ``1``.
+        scale: If given, the result is multiplied by it (e.g. a ``rescale``
+            of ``1/255``); with bilinear interpolation the factor is folded
+            into the interpolation weights, which saves a pass over the
+            batch. Defaults to ``None``.
 
     Returns:
         A ``float32`` array with the shape of ``images``.
@@ -187,34 +192,45 @@ def warp_affine(
             f"Received: matrices.shape={matrices.shape}"
         )
     out = np.empty((n, height, width, channels), dtype=np.float32)
-    if images.dtype == np.uint8 and channels <= 4:
-        # Pack each pixel's bytes into one uint32: one 1-D gather per corner fetches every channel.
-        packed = np.zeros((n * height * width, 4), dtype=np.uint8)
-        flat = images.reshape(-1, channels)
-        for k in range(channels):  # one long strided copy per channel (a (..., 3) slice copy is slow)
-            packed[:, k] = flat[:, k]
-        source = packed.reshape(-1).view(np.uint32)
+    packed = images.dtype == np.uint8 and channels <= 4
+    bilinear = order == 1 and height > 1 and width > 1
+    if packed:
+        source = images
     else:
         source = images.reshape(n * height * width, channels)
-        if order == 1:
+        if bilinear:
             source = source.astype(np.float32, copy=False)
-    flat_out = out.reshape(n * height * width, channels)
-    bilinear = order == 1 and height > 1 and width > 1
 
     def work(start: int) -> None:
         stop = min(n, start + _CHUNK)
+        if packed:  # each pixel's bytes in one uint32: one 1-D gather per corner fetches every channel
+            chunk, first = _pack_pixels(images[start:stop]), 0
+        else:
+            chunk, first = source, start
         if bilinear:
             _bilinear_chunk(
-                source, start, matrices[start:stop], height, width, channels, fill_mode, cval,
-                flat_out[start * height * width : stop * height * width],
+                chunk, first, matrices[start:stop], height, width, channels, fill_mode, cval,
+                out[start:stop].reshape(-1, channels), scale,
             )
         else:
             out[start:stop] = _warp_chunk(
-                source, start, matrices[start:stop], height, width, channels, fill_mode, cval, order
+                chunk, first, matrices[start:stop], height, width, channels, fill_mode, cval, order
             )
+            if scale is not None:
+                out[start:stop] *= scale
 
     thread_map(work, range(0, n, _CHUNK))
     return out
+
+
+def _pack_pixels(images: np.ndarray) -> np.ndarray:
+    """``uint8`` images ``(n, h, w, c <= 4)`` as one ``uint32`` per pixel (bytes in channel order)."""
+    channels = images.shape[-1]
+    packed = np.zeros((images.size // channels, 4), dtype=np.uint8)
+    flat = images.reshape(-1, channels)
+    for k in range(channels):  # one long strided copy per channel (a (..., 3) slice copy is slow)
+        packed[:, k] = flat[:, k]
+    return packed.reshape(-1).view(np.uint32)
 
 
 #: Images resampled per task: small enough for the temporaries to stay in cache.
@@ -231,6 +247,7 @@ def _bilinear_chunk(
     fill_mode: str,
     cval: float,
     out: np.ndarray,
+    scale: float | None = None,
 ) -> None:
     """Bilinear resampling of images ``first ... first + len(matrices) - 1`` into ``out``.
 
@@ -245,8 +262,9 @@ def _bilinear_chunk(
     m = matrices.astype(np.float32)
     rows = np.arange(height, dtype=np.float32)[None, :, None]
     cols = np.arange(width, dtype=np.float32)[None, None, :]
-    src_r = m[:, 0, 0, None, None] * rows + m[:, 0, 1, None, None] * cols + m[:, 0, 2, None, None]
-    src_c = m[:, 1, 0, None, None] * rows + m[:, 1, 1, None, None] * cols + m[:, 1, 2, None, None]
+    # (row term + offset) is small, so each coordinate costs one full-size pass.
+    src_r = (m[:, 0, 0, None, None] * rows + m[:, 0, 2, None, None]) + m[:, 0, 1, None, None] * cols
+    src_c = (m[:, 1, 0, None, None] * rows + m[:, 1, 2, None, None]) + m[:, 1, 1, None, None] * cols
     outside = None
     if fill_mode == "nearest":
         np.clip(src_r, 0, height - 1, out=src_r)
@@ -264,11 +282,18 @@ def _bilinear_chunk(
     c0 = np.floor(src_c)
     np.minimum(c0, width - 2, out=c0)
     fc = np.subtract(src_c, c0, out=src_c).reshape(-1)
-    index = r0.astype(np.intp)
-    index *= width
-    index += c0.astype(np.intp)
-    index += ((np.arange(n, dtype=np.intp) + first) * (height * width))[:, None, None]
-    index = index.reshape(-1)
+    base = (np.arange(n) + first) * (height * width)
+    if base[-1] + height * width < 2**24:  # exact in float32: one conversion pass instead of four
+        r0 *= width
+        r0 += c0
+        r0 += base.astype(np.float32)[:, None, None]
+        index = r0.astype(np.intp).reshape(-1)
+    else:
+        index = r0.astype(np.intp)
+        index *= width
+        index += c0.astype(np.intp)
+        index += base.astype(np.intp)[:, None, None]
+        index = index.reshape(-1)
     w11 = fr * fc
     w10 = np.subtract(fr, w11, out=fr)
     w01 = np.subtract(fc, w11, out=fc)
@@ -276,6 +301,9 @@ def _bilinear_chunk(
     w00 -= fc
     w00 -= w11
     weights = (w00, w01, w10, w11)
+    if scale is not None:
+        for weight in weights:
+            weight *= np.float32(scale)
     pixels = len(index)
     if source.ndim == 1:  # packed uint8 pixels: 4 gathers, then one contiguous conversion
         gathered = np.empty((4, pixels), dtype=np.uint32)
@@ -294,7 +322,7 @@ def _bilinear_chunk(
             np.multiply(planes[k][j], weights[j], out=tmp)
             acc += tmp
         if outside is not None:
-            acc[outside] = cval
+            acc[outside] = cval if scale is None else np.float32(cval) * np.float32(scale)
         out[:, k] = acc
 
 
