@@ -17,6 +17,21 @@ from typing import Any
 import keras
 
 _TF_WARPS: dict[str, Any] = {}
+_XLA_OK: list[bool] = []
+
+
+def _xla_available() -> bool:
+    """Whether XLA JIT compilation works here (probed once, eagerly, even while tracing)."""
+    if not _XLA_OK:
+        tf = importlib.import_module("tensorflow")
+        try:
+            with tf.init_scope():  # run eagerly even inside a tf.data / tf.function trace
+                identity = tf.constant([[1.0, 0, 0, 0, 1.0, 0, 0, 0]])
+                probe = _tf_warp(tf.ones((1, 2, 2, 1)), identity, "nearest", 0.0)
+                _XLA_OK.append(bool(abs(float(tf.reduce_sum(probe)) - 4.0) < 1e-4))
+        except Exception:  # noqa: BLE001 - no XLA on this platform or build: use the native kernel
+            _XLA_OK.append(False)
+    return _XLA_OK[0]
 
 
 def _tf_warp(images: Any, transform: Any, fill_mode: str, fill_value: float) -> Any:
@@ -229,6 +244,7 @@ class RandomAffine(keras.layers.RandomRotation):
             and self.fill_mode in ("nearest", "constant")
             and self.data_format == "channels_last"
             and len(images.shape) == 4
+            and _xla_available()
         )
         if fast:
             return _tf_warp(images, transformation["rotation_matrix"], self.fill_mode, self.fill_value)
