@@ -40,7 +40,7 @@ except DatasetNotFoundError:
     (x_test, y_test) = make_shape_images(2000, (32, 32), num_classes=6, seed=1)
     source = "synthetic shapes"
 if args.quick:
-    x_train, y_train, x_test, y_test = x_train[:600], y_train[:600], x_test[:200], y_test[:200]
+    x_train, y_train, x_test, y_test = x_train[:300], y_train[:300], x_test[:100], y_test[:100]
     args.epochs = 1
 y_train, y_test = y_train.reshape(-1), y_test.reshape(-1)
 num_classes = int(max(y_train.max(), y_test.max())) + 1

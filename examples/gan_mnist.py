@@ -24,7 +24,7 @@ from kerasdl.gan import GANMonitor, build_gan, save_image_grid, score_generator,
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--data-dir", default=None, help="folder of the four MNIST IDX files")
 parser.add_argument("--epochs", type=int, default=30)
-parser.add_argument("--quick", action="store_true", help="tiny run: 512 images, one epoch")
+parser.add_argument("--quick", action="store_true", help="tiny run: 256 images, one epoch")
 parser.add_argument("--out", default=".", help="folder for the sample grids and the models")
 args = parser.parse_args()
 out = Path(args.out)
@@ -41,15 +41,15 @@ except DatasetNotFoundError:
     (x_train, y_train), (x_test, y_test) = make_digits(12000, seed=0), make_digits(2000, seed=1)
     source = "synthetic digits"
 if args.quick:
-    x_train, y_train, x_test, y_test = x_train[:2000], y_train[:2000], x_test[:200], y_test[:200]
+    x_train, y_train, x_test, y_test = x_train[:1000], y_train[:1000], x_test[:200], y_test[:200]
     args.epochs = 1
 unit_train = x_train[..., None].astype("float32") / 255.0   # (n, 28, 28, 1) in [0, 1]
 unit_test = x_test[..., None].astype("float32") / 255.0
-gan_images = unit_train[:512] if args.quick else unit_train
+gan_images = unit_train[:256] if args.quick else unit_train
 gan_images = gan_images * 2.0 - 1.0
 
-# 2. The GAN: both networks and both optimizers in one keras.Model.
-gan = build_gan(latent_dim=100, seed=0)
+# 2. The GAN: both networks and both optimizers in one keras.Model (narrower with --quick).
+gan = build_gan(latent_dim=100, units=(64, 128, 256) if args.quick else (256, 512, 1024), seed=0)
 gan.generator.summary()
 gan.compile()              # Adam(2e-4, beta_1=0.5) for each network, binary cross-entropy
 monitor = GANMonitor(out / "gan_samples" / "epoch_{epoch:03d}.png", every=max(1, args.epochs // 6))
