@@ -112,3 +112,13 @@ def test_xla_warp_matches_keras_affine_transform(fill_mode):
     np.testing.assert_allclose(ours, native, atol=2e-3)
     layer = RandomAffine(40, 0.2, 0.2, 10, (0.8, 1.2), True, fill_mode=fill_mode, seed=0)
     assert layer(images, training=True).shape == images.shape
+
+
+def test_falls_back_to_the_native_warp_without_xla(monkeypatch):
+    import kerasdl.data.affine as affine
+
+    images = np.random.default_rng(1).uniform(0, 255, (2, 9, 9, 3)).astype("float32")
+    monkeypatch.setattr(affine, "_XLA_OK", [False])
+    monkeypatch.setattr(affine, "_tf_warp", lambda *a, **k: pytest.fail("XLA path used"))
+    out = RandomAffine(30, fill_mode="nearest", seed=0)(images, training=True)
+    assert tuple(out.shape) == images.shape
