@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import json
 
 import keras
 import numpy as np
 import pytest
+import yaml
 
 from kerasdl.models import get_model_entry, list_models
 from kerasdl.serialization import load_architecture, load_model, save_architecture, save_model
@@ -87,6 +89,9 @@ def _round_trip(name, tmp_path):
     model = _build(name)
     for suffix in (".json", ".yaml"):
         path = save_architecture(model, tmp_path / f"arch{suffix}")
+        if suffix == ".yaml" and name in HEAVY:  # same document as the JSON one: no need to rebuild
+            assert yaml.safe_load(path.read_text()) == json.loads((tmp_path / "arch.json").read_text())
+            continue
         rebuilt = load_architecture(path)
         assert type(rebuilt) is type(model)
         rebuilt.set_weights(model.get_weights())
