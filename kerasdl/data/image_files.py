@@ -159,18 +159,7 @@ def load_image(
     (4, 6, 3)
     """
     try:
-        image = _convert(_open(os.fspath(path)), color_mode)
-        if target_size is not None:
-            size = (target_size[1], target_size[0])
-            if image.size != size:
-                box = None
-                if keep_aspect_ratio:
-                    width, height = image.size
-                    crop_h = min(height, (width * size[1]) // size[0])
-                    crop_w = min(width, (height * size[0]) // size[1])
-                    top, left = (height - crop_h) // 2, (width - crop_w) // 2
-                    box = (left, top, left + crop_w, top + crop_h)
-                image = image.resize(size, INTERPOLATIONS[interpolation], box=box)
+        image = _load_pil(path, color_mode, target_size, interpolation, keep_aspect_ratio)
         array = np.asarray(image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise ValueError(f"Could not read the image file {os.fspath(path)!r}: {error}") from error
@@ -181,13 +170,58 @@ def load_image(
     return array
 
 
-def load_images(paths: Sequence[str], **kwargs: Any) -> np.ndarray:
+def _load_pil(
+    path: str | os.PathLike[str],
+    color_mode: str = "rgb",
+    target_size: tuple[int, int] | None = None,
+    interpolation: str = "nearest",
+    keep_aspect_ratio: bool = False,
+) -> Image.Image:
+    """:func:`load_image` up to the decoded, converted and resized Pillow image."""
+    image = _convert(_open(os.fspath(path)), color_mode)
+    if target_size is not None:
+        size = (target_size[1], target_size[0])
+        if image.size != size:
+            box = None
+            if keep_aspect_ratio:
+                width, height = image.size
+                crop_h = min(height, (width * size[1]) // size[0])
+                crop_w = min(width, (height * size[0]) // size[1])
+                top, left = (height - crop_h) // 2, (width - crop_w) // 2
+                box = (left, top, left + crop_w, top + crop_h)
+            image = image.resize(size, INTERPOLATIONS[interpolation], box=box)
+    return image
+
+
+def load_images(paths: Sequence[str], packed: bool = False, **kwargs: Any) -> np.ndarray:
     """Decode ``paths`` in the thread pool into one ``(n, height, width, channels)`` batch.
 
     ``kwargs`` go to :func:`load_image`; ``target_size`` is required so that
-    the images stack.
+    the images stack. With ``packed=True`` and ``color_mode`` ``"rgb"`` or
+    ``"rgba"``, the batch is a view ``[..., :channels]`` of a contiguous
+    ``(n, height, width, 4)`` buffer that Pillow fills directly with its own
+    4-bytes-per-pixel layout (no repacking): the form
+    :func:`kerasdl.data.transforms.warp_affine` gathers from without copying.
     """
-    arrays = thread_map(lambda p: load_image(p, **kwargs), list(paths))
+    paths = list(paths)
+    color_mode = kwargs.get("color_mode", "rgb")
+    target_size = kwargs.get("target_size")
+    if packed and paths and target_size is not None and color_mode in ("rgb", "rgba"):
+        height, width = target_size
+        buffer = np.empty((len(paths), height, width, 4), dtype=np.uint8)
+        rawmode = "RGBX" if color_mode == "rgb" else "RGBA"
+
+        def decode(i: int) -> None:
+            path = paths[i]
+            try:
+                data = _load_pil(path, **kwargs).tobytes("raw", rawmode)
+            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+                raise ValueError(f"Could not read the image file {os.fspath(path)!r}: {error}") from error
+            buffer[i] = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
+
+        thread_map(decode, range(len(paths)))
+        return buffer[..., : _CHANNELS[color_mode]]
+    arrays = thread_map(lambda p: load_image(p, **kwargs), paths)
     dtype = np.uint8 if all(a.dtype == np.uint8 for a in arrays) else np.float32
     return np.stack([a.astype(dtype, copy=False) for a in arrays]) if arrays else np.zeros((0,), dtype)
 

@@ -258,6 +258,7 @@ class _FileIterator(Iterator):
         paths = [self._filepaths[i] for i in index_array]
         raw = image_files.load_images(
             paths,
+            packed=self.image_data_generator is not None,  # 4 bytes per pixel, as the warp gathers them
             color_mode=self.color_mode,
             target_size=self.target_size,
             interpolation=self.interpolation,

@@ -11,6 +11,8 @@ SciPy's definitions exactly (``"nearest"``, ``"constant"``, ``"reflect"``,
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from kerasdl.data.image_files import thread_map
@@ -195,7 +197,7 @@ def warp_affine(
     packed = images.dtype == np.uint8 and channels <= 4
     bilinear = order == 1 and height > 1 and width > 1
     if packed:
-        source = images
+        source = _packed_buffer(images)
     else:
         source = images.reshape(n * height * width, channels)
         if bilinear:
@@ -203,7 +205,7 @@ def warp_affine(
 
     def work(start: int) -> None:
         stop = min(n, start + _CHUNK)
-        if packed:  # each pixel's bytes in one uint32: one 1-D gather per corner fetches every channel
+        if packed and source is None:  # one uint32 per pixel: one 1-D gather per corner fetches every channel
             chunk, first = _pack_pixels(images[start:stop]), 0
         else:
             chunk, first = source, start
@@ -223,6 +225,26 @@ def warp_affine(
     return out
 
 
+def _packed_buffer(images: np.ndarray) -> np.ndarray | None:
+    """The ``uint32``-per-pixel buffer behind ``uint8`` images already stored 4 bytes per pixel.
+
+    That is a contiguous ``(n, h, w, 4)`` batch, or a ``[..., :c]`` view of one
+    (as :func:`kerasdl.data.image_files.load_images` returns with
+    ``packed=True``); ``None`` for any other layout.
+    """
+    n, height, width, channels = images.shape
+    if channels == 4 and images.flags.c_contiguous:
+        return images.reshape(-1).view(np.uint32)
+    base = images.base
+    if (
+        isinstance(base, np.ndarray) and base.dtype == np.uint8 and base.shape == (n, height, width, 4)
+        and base.flags.c_contiguous and base.strides == images.strides
+        and base.__array_interface__["data"][0] == images.__array_interface__["data"][0]
+    ):
+        return base.reshape(-1).view(np.uint32)
+    return None
+
+
 def _pack_pixels(images: np.ndarray) -> np.ndarray:
     """``uint8`` images ``(n, h, w, c <= 4)`` as one ``uint32`` per pixel (bytes in channel order)."""
     channels = images.shape[-1]
@@ -235,6 +257,18 @@ def _pack_pixels(images: np.ndarray) -> np.ndarray:
 
 #: Images resampled per task: small enough for the temporaries to stay in cache.
 _CHUNK = 2
+
+_scratch = threading.local()
+
+
+def _buffer(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A per-thread scratch array, reused between chunks (no allocation, no page faults)."""
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    size = int(np.prod(shape))
+    buffer = buffers.get(name)
+    if buffer is None or buffer.dtype != dtype or buffer.size < size:
+        buffer = buffers[name] = np.empty(size, dtype=dtype)
+    return buffer[:size].reshape(shape)
 
 
 def _bilinear_chunk(
@@ -259,12 +293,19 @@ def _bilinear_chunk(
     times more than the arithmetic itself.
     """
     n = len(matrices)
+    pixels = n * height * width
     m = matrices.astype(np.float32)
     rows = np.arange(height, dtype=np.float32)[None, :, None]
     cols = np.arange(width, dtype=np.float32)[None, None, :]
     # (row term + offset) is small, so each coordinate costs one full-size pass.
-    src_r = (m[:, 0, 0, None, None] * rows + m[:, 0, 2, None, None]) + m[:, 0, 1, None, None] * cols
-    src_c = (m[:, 1, 0, None, None] * rows + m[:, 1, 2, None, None]) + m[:, 1, 1, None, None] * cols
+    src_r = np.add(
+        m[:, 0, 0, None, None] * rows + m[:, 0, 2, None, None], m[:, 0, 1, None, None] * cols,
+        out=_buffer("src_r", (n, height, width), np.float32),
+    )
+    src_c = np.add(
+        m[:, 1, 0, None, None] * rows + m[:, 1, 2, None, None], m[:, 1, 1, None, None] * cols,
+        out=_buffer("src_c", (n, height, width), np.float32),
+    )
     outside = None
     if fill_mode == "nearest":
         np.clip(src_r, 0, height - 1, out=src_r)
@@ -276,46 +317,46 @@ def _bilinear_chunk(
             outside = (out_r | out_c).reshape(-1)
     # The upper-left corner stops at size - 2 so that its neighbours always
     # exist; a coordinate on the last row or column then weighs 1 on them.
-    r0 = np.floor(src_r)
+    r0 = np.floor(src_r, out=_buffer("r0", (n, height, width), np.float32))
     np.minimum(r0, height - 2, out=r0)
     fr = np.subtract(src_r, r0, out=src_r).reshape(-1)
-    c0 = np.floor(src_c)
+    c0 = np.floor(src_c, out=_buffer("c0", (n, height, width), np.float32))
     np.minimum(c0, width - 2, out=c0)
     fc = np.subtract(src_c, c0, out=src_c).reshape(-1)
+    index = _buffer("index", (pixels,), np.intp)
     base = (np.arange(n) + first) * (height * width)
     if base[-1] + height * width < 2**24:  # exact in float32: one conversion pass instead of four
         r0 *= width
         r0 += c0
         r0 += base.astype(np.float32)[:, None, None]
-        index = r0.astype(np.intp).reshape(-1)
+        np.copyto(index, r0.reshape(-1), casting="unsafe")
     else:
-        index = r0.astype(np.intp)
+        np.copyto(index, r0.reshape(-1), casting="unsafe")
         index *= width
-        index += c0.astype(np.intp)
-        index += base.astype(np.intp)[:, None, None]
-        index = index.reshape(-1)
-    w11 = fr * fc
+        index += c0.astype(np.intp).reshape(-1)
+        index += np.repeat(base, height * width)
+    w11 = np.multiply(fr, fc, out=_buffer("w11", (pixels,), np.float32))
     w10 = np.subtract(fr, w11, out=fr)
     w01 = np.subtract(fc, w11, out=fc)
-    w00 = 1 - w10
-    w00 -= fc
+    w00 = np.subtract(1, w10, out=_buffer("w00", (pixels,), np.float32))
+    w00 -= w01
     w00 -= w11
     weights = (w00, w01, w10, w11)
     if scale is not None:
         for weight in weights:
             weight *= np.float32(scale)
-    pixels = len(index)
     if source.ndim == 1:  # packed uint8 pixels: 4 gathers, then one contiguous conversion
-        gathered = np.empty((4, pixels), dtype=np.uint32)
+        gathered = _buffer("gathered", (4, pixels), np.uint32)
         for j, offset in enumerate((0, 1, width, width + 1)):
             np.take(source[offset:], index, out=gathered[j], mode="clip")
-        corners = gathered.view(np.uint8).reshape(4, pixels, 4).astype(np.float32)
+        corners = _buffer("corners", (4, pixels, 4), np.float32)
+        np.copyto(corners, gathered.view(np.uint8).reshape(4, pixels, 4), casting="unsafe")
         planes = [[corners[j, :, k] for j in range(4)] for k in range(channels)]
     else:
         rows_ = [np.take(source[offset:], index, axis=0, mode="clip") for offset in (0, 1, width, width + 1)]
         planes = [[rows_[j][:, k] for j in range(4)] for k in range(channels)]
-    acc = np.empty(pixels, dtype=np.float32)
-    tmp = np.empty(pixels, dtype=np.float32)
+    acc = _buffer("acc", (pixels,), np.float32)
+    tmp = _buffer("tmp", (pixels,), np.float32)
     for k in range(channels):
         np.multiply(planes[k][0], w00, out=acc)
         for j in (1, 2, 3):
