@@ -43,6 +43,8 @@ ckpt = SafeModelCheckpoint(path, save_weights_only=weights_only, save_freq=1)
 model.fit(x, x[:, 0], batch_size=1, epochs=10_000, verbose=0, callbacks=[ckpt, Ready()])
 """
 
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals (SIGKILL)")
+
 RESUME_CHILD = r"""
 import sys, time, numpy as np, keras
 from kerasdl.callbacks import SafeModelCheckpoint
