@@ -41,7 +41,7 @@ def _dense_generator(z, image_shape, units, name):
         x = layers.LeakyReLU(negative_slope=0.2, name=f"leaky_relu_{i}")(x)
     x = layers.Dense(int(np.prod(image_shape)), name="pixels")(x)
     x = layers.Activation("tanh", dtype="float32", name="tanh")(x)
-    return layers.Reshape(image_shape, name="image")(x)
+    return layers.Reshape(image_shape, dtype="float32", name="image")(x)
 
 
 def _dense_discriminator(x, units, output_activation, dropout=0.3):
