@@ -70,3 +70,12 @@ def test_builders_forward_gan_options_and_validate():
         build_gan(image_shape=(28, 28))
     with pytest.raises(ValueError, match="`num_classes` must be a positive integer"):
         build_conditional_gan(0)
+
+
+@pytest.mark.parametrize("builder", ["gan", "dcgan", "conditional_gan"])
+def test_generated_images_and_scores_stay_float32_under_mixed_bfloat16(builder):
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    kwargs = {"num_classes": 3} if builder == "conditional_gan" else {}
+    gan = create_model(builder, **kwargs)
+    for model in (gan.generator, gan.discriminator):
+        assert keras.backend.standardize_dtype(model.outputs[0].dtype) == "float32", model.name
