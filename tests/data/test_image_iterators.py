@@ -244,3 +244,14 @@ def test_model_fit_on_directory_iterators_with_validation(folder):
     assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(history.history["loss"]) == 2 and np.isfinite(history.history["val_loss"]).all()
     assert train.epoch >= 1  # on_epoch_end reshuffled
+
+
+@pytest.mark.parametrize("color_mode", ["rgb", "rgba", "grayscale"])
+def test_packed_decoding_equals_plain_decoding(folder, color_mode):
+    from kerasdl.data.image_files import list_image_files, load_images
+
+    paths = [os.path.join(folder, name) for name in list_image_files(str(folder))]
+    kwargs = dict(color_mode=color_mode, target_size=(8, 9), interpolation="bilinear")
+    plain, packed = load_images(paths, **kwargs), load_images(paths, packed=True, **kwargs)
+    assert packed.shape == plain.shape == (len(paths), 8, 9, {"rgb": 3, "rgba": 4, "grayscale": 1}[color_mode])
+    np.testing.assert_array_equal(packed, plain)

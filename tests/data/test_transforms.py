@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from kerasdl.data import transforms
 from kerasdl.data.transforms import affine_matrices, brightness_shift, channel_shift, warp_affine
 
 legacy = pytest.importorskip("keras.src.legacy.preprocessing.image")
@@ -74,3 +75,23 @@ def test_warp_argument_errors():
         warp_affine(x[0], np.eye(3))
     with pytest.raises(ValueError, match=r"one per image"):
         warp_affine(x, np.zeros((2, 3, 3)))
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_packed_uint8_views_and_fused_scale_match_the_float_path(order):
+    # load_images(packed=True) hands the warp a [..., :3] view of 4-bytes-per-pixel memory, gathered
+    # without a copy and converted to float by mantissa placement; `scale` is folded into the weights.
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 256, (3, 7, 9, 3)).astype("uint8")
+    buffer = np.full((3, 7, 9, 4), 255, dtype="uint8")
+    buffer[..., :3] = x
+    view = buffer[..., :3]
+    assert transforms._packed_buffer(view) is not None and transforms._packed_buffer(x) is None
+    m = affine_matrices(
+        theta=[0.0, 25.0, -40.0], tx=1.5, zx=1.2, height=7, width=9, flip_horizontal=[True, False, True]
+    )
+    for fill_mode in transforms.FILL_MODES:
+        expected = warp_affine(x.astype("float32"), m, fill_mode=fill_mode, cval=5.0, order=order)
+        for images in (view, x):
+            got = warp_affine(images, m, fill_mode=fill_mode, cval=5.0, order=order, scale=0.5)
+            np.testing.assert_allclose(got, expected * 0.5, atol=1e-3, err_msg=fill_mode)
