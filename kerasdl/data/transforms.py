@@ -196,7 +196,8 @@ def warp_affine(
     out = np.empty((n, height, width, channels), dtype=np.float32)
     packed = images.dtype == np.uint8 and channels <= 4
     bilinear = order == 1 and height > 1 and width > 1
-    if packed:
+    source: np.ndarray | None
+    if packed:  # None unless the pixels already lie 4 bytes apart (then they are packed per chunk)
         source = _packed_buffer(images)
     else:
         source = images.reshape(n * height * width, channels)
@@ -205,7 +206,7 @@ def warp_affine(
 
     def work(start: int) -> None:
         stop = min(n, start + _CHUNK)
-        if packed and source is None:  # one uint32 per pixel: one 1-D gather per corner fetches every channel
+        if source is None:  # one uint32 per pixel: one 1-D gather per corner fetches every channel
             chunk, first = _pack_pixels(images[start:stop]), 0
         else:
             chunk, first = source, start
@@ -456,7 +457,7 @@ def _warp_chunk(
         v00 += v10
         out = v00
     out = out.reshape(n, height, width, -1)[..., :channels]
-    if fill_mode == "constant":
+    if out_r is not None and out_c is not None:  # "constant"
         out[out_r | out_c] = cval
     return out
 
