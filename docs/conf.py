@@ -50,11 +50,22 @@ napoleon_numpy_docstring = False
 napoleon_use_rtype = False
 nitpicky = False
 
+# Docstring examples may use their module's public names without importing them
+# (pytest's doctests run in the module's namespace); give the Sphinx doctests the same names.
 doctest_global_setup = """
 import os, tempfile
 os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp())
 import numpy as np
 import keras
+import kerasdl
+from kerasdl.callbacks import *
+from kerasdl.data import *
+from kerasdl.datasets import *
+from kerasdl.gan import *
+from kerasdl.models import *
+from kerasdl.serialization import *
+from kerasdl.text import *
+from kerasdl.utils import *
 """
 
 suppress_warnings = ["config.cache"]
