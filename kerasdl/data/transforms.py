@@ -343,9 +343,6 @@ def _bilinear_chunk(
     w00 -= w01
     w00 -= w11
     weights = (w00, w01, w10, w11)
-    if scale is not None:
-        for weight in weights:
-            weight *= np.float32(scale)
     acc = _buffer("acc", (pixels,), np.float32)
     tmp = _buffer("tmp", (pixels,), np.float32)
     fill = None if outside is None else (cval if scale is None else np.float32(cval) * np.float32(scale))
@@ -356,11 +353,11 @@ def _bilinear_chunk(
         # Byte k of each gathered pixel becomes the float32 1 + byte / 256 by
         # moving it into the top 8 mantissa bits under the exponent of 1.0: three
         # contiguous integer passes instead of a strided uint8 -> float32 cast.
-        # sum_j w_j (1 + v_j / 256) = total + (sum_j w_j v_j) / 256 (exactly, up
-        # to float32 rounding: about 1e-4 of a grey level).
+        # sum_j w_j (1 + v_j / 256) = 1 + (sum_j w_j v_j) / 256 (exactly, up to
+        # float32 rounding: about 1e-4 of a grey level); `scale` joins the 256.
         bits = _buffer("bits", (pixels,), np.uint32)
         values = bits.view(np.float32)
-        total = np.float32(1.0 if scale is None else scale)
+        factor = np.float32(256.0 * (1.0 if scale is None else scale))
         for k in range(channels):
             shift = 8 * k - 15  # odd, never 0
             for j in range(4):
@@ -375,12 +372,15 @@ def _bilinear_chunk(
                 else:
                     np.multiply(values, weights[j], out=tmp)
                     acc += tmp
-            acc -= total
-            acc *= np.float32(256)
+            acc -= np.float32(1.0)
+            acc *= factor
             if fill is not None:
                 acc[outside] = fill
             out[:, k] = acc
         return
+    if scale is not None:
+        for weight in weights:
+            weight *= np.float32(scale)
     corners = [np.take(source[offset:], index, axis=0, mode="clip") for offset in (0, 1, width, width + 1)]
     for k in range(channels):
         np.multiply(corners[0][:, k], w00, out=acc)
