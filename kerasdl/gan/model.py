@@ -378,6 +378,7 @@ class GAN(keras.Model):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> GAN:
+        """Rebuild a GAN from :meth:`get_config` (both networks deserialized)."""
         config = dict(config)
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
