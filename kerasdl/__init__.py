@@ -76,6 +76,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for static type checkers only
     from kerasdl.data import ImageDataGenerator  # noqa: F401
+    from kerasdl.gan import GAN, build_gan  # noqa: F401
     from kerasdl.models import (  # noqa: F401
         build_cifar_cnn,
         build_dense_classifier,
@@ -88,3 +89,4 @@ if TYPE_CHECKING:  # pragma: no cover - for static type checkers only
         create_model,
         list_models,
     )
+    from kerasdl.text import Tokenizer  # noqa: F401

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -29,7 +29,7 @@ def _draw_shift(value: Any, n: int, size: int, rng: np.random.Generator) -> np.n
     if isinstance(value, (list, tuple, np.ndarray)):
         shift = rng.choice(np.asarray(value, dtype=np.float64), n) * rng.choice([-1, 1], n)
     elif isinstance(value, numbers.Integral):
-        shift = rng.integers(0, value, n).astype(np.float64) * rng.choice([-1, 1], n)
+        shift = rng.integers(0, cast(int, value), n).astype(np.float64) * rng.choice([-1, 1], n)
     else:
         shift = rng.uniform(-value, value, n)
     if np.max(value) < 1:
@@ -170,7 +170,7 @@ class _AugmentMixin:
             "flip_horizontal": bool(transform_parameters.get("flip_horizontal", False)),
             "flip_vertical": bool(transform_parameters.get("flip_vertical", False)),
         }
-        batch = {k: np.array([v]) for k, v in params.items()}
+        batch: dict[str, np.ndarray | None] = {k: np.array([v]) for k, v in params.items()}
         for key in ("channel_shift_intensity", "brightness"):
             value = transform_parameters.get(key)
             batch[key] = None if value is None else np.array([value], dtype=np.float64)

@@ -53,7 +53,7 @@ class DataFrameIterator(_FileIterator):
         batch_size: int = 32,
         shuffle: bool = True,
         seed: int | None = None,
-        save_to_dir: str | None = None,
+        save_to_dir: str | os.PathLike[str] | None = None,
         save_prefix: str = "",
         save_format: str = "png",
         subset: str | None = None,
@@ -94,7 +94,7 @@ class DataFrameIterator(_FileIterator):
         keep = self._check_files(paths, on_error, validate_images)
         df = df[keep]
         if labelled:
-            self.classes = [self._class_of(label) for label in df[y_col]]
+            self.classes: list[Any] | np.ndarray = [self._class_of(label) for label in df[y_col]]
             if self.class_mode != "categorical" or all(isinstance(c, int) for c in self.classes):
                 self.classes = np.asarray(self.classes, dtype="int32")
         self.filenames = df[x_col].tolist()
@@ -158,7 +158,9 @@ class DataFrameIterator(_FileIterator):
                 )
 
     @staticmethod
-    def _filter_classes(df: Any, y_col: str, classes: Sequence[str] | None) -> tuple[Any, list[str]]:
+    def _filter_classes(
+        df: Any, y_col: str | list[str], classes: Sequence[str] | None
+    ) -> tuple[Any, list[str]]:
         df = df.copy()
         if classes:
             wanted = list(dict.fromkeys(classes))

@@ -21,7 +21,7 @@ import numbers
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import keras
 import numpy as np
@@ -36,7 +36,7 @@ from kerasdl.utils.validation import check_choice
 def _check_range(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
         raise ValueError(f"`{name}` must be a number >= 0. Received: {name}={value!r}")
-    return value
+    return cast(float, value)
 
 
 def _check_shift(value: Any, name: str) -> Any:

@@ -310,7 +310,7 @@ def array_to_image(array: np.ndarray, scale: bool = True) -> Image.Image:
 
 def save_images(
     batch: np.ndarray,
-    indices: Sequence[int],
+    indices: Sequence[int] | np.ndarray,
     directory: str | os.PathLike[str],
     prefix: str,
     image_format: str,
@@ -321,7 +321,7 @@ def save_images(
     rng = np.random.default_rng()
     written = []
     for array, index in zip(batch, indices):
-        target = folder / f"{prefix}_{int(index)}_{int(rng.integers(1e7))}.{image_format}"
+        target = folder / f"{prefix}_{int(index)}_{int(rng.integers(10_000_000))}.{image_format}"
         with atomic_write(target) as tmp:
             fmt = "JPEG" if image_format.lower() in ("jpg", "jpeg") else None
             array_to_image(array).save(tmp, format=fmt)

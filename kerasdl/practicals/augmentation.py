@@ -143,7 +143,7 @@ def run(config: RunConfig) -> dict[str, Any]:
         subsets = (None, None) if validation_dir is not None else ("training", "validation")
         num_classes = sum(1 for entry in train_dir.iterdir() if entry.is_dir())
         class_mode = "binary" if num_classes == 2 else "categorical"
-        flow = dict(target_size=(size, size), batch_size=batch_size, class_mode=class_mode)
+        flow: dict[str, Any] = dict(target_size=(size, size), batch_size=batch_size, class_mode=class_mode)
         train = train_gen.flow_from_directory(train_dir, subset=subsets[0], seed=config.seed, **flow)
         val = val_gen.flow_from_directory(
             validation_dir or train_dir, subset=subsets[1], shuffle=False, **flow

@@ -29,7 +29,7 @@ def load_tables(config: RunConfig) -> tuple[Any, Any, str]:
     """The tutorial's train/test frames: real UCI data if found locally, else synthetic."""
     from kerasdl.datasets import DatasetNotFoundError, load_auto_mpg, make_auto_mpg_like
 
-    options = {"dropna": True, "one_hot_origin": True, "split": 0.8}
+    options: dict[str, Any] = {"dropna": True, "one_hot_origin": True, "split": 0.8}
     try:
         train, test = load_auto_mpg(config.data_dir, download=False, seed=config.seed, **options)
         source = "auto-mpg"

@@ -9,7 +9,7 @@ with light shift augmentation (:func:`lenet_batches`).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -47,6 +47,7 @@ def shift_images(images: np.ndarray, max_shift: int, rng: np.random.Generator) -
     """
     if max_shift <= 0:
         return images
+    n: int
     n, height, width = images.shape[:3]
     k = int(max_shift)
     padded = np.pad(images, ((0, 0), (k, k), (k, k)) + ((0, 0),) * (images.ndim - 3))
@@ -83,7 +84,7 @@ def lenet_batches(
     """
     import keras
 
-    base = np.random.SeedSequence(seed).entropy  # a fixed integer even when seed is None
+    base = cast(int, np.random.SeedSequence(seed).entropy)  # a fixed integer even when seed is None
 
     class _ShiftedBatches(keras.utils.PyDataset):
         # Every draw depends only on (seed, epoch, batch index): extra or

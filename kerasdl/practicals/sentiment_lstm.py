@@ -120,7 +120,7 @@ def load_texts(config: RunConfig) -> tuple[Any, str]:
     except DatasetNotFoundError:
         if config.data_dir is not None:
             raise
-    path = resources.files("kerasdl").joinpath("resources", EMBEDDED_REVIEWS)
+    path = resources.files("kerasdl").joinpath("resources").joinpath(EMBEDDED_REVIEWS)
     with resources.as_file(path) as file:
         return read_text_label_csv(file), "synthetic-reviews"
 
@@ -176,6 +176,7 @@ def run(config: RunConfig) -> dict[str, Any]:
         train_texts, y_train, test_texts, y_test = _split(texts_array, y, config.seed)
         tokenizer = Tokenizer(num_words=config.options.get("vocab_size") or VOCAB_SIZE, oov_token=OOV_TOKEN)
         tokenizer.fit_on_texts(list(train_texts))
+        assert tokenizer.num_words is not None  # always passed above
         vocab_size = min(tokenizer.num_words, len(tokenizer.word_index) + 1)
         x_train = pad_sequences(
             tokenizer.texts_to_sequences(list(train_texts)), maxlen=max_length, truncating="post"

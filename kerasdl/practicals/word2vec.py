@@ -71,7 +71,7 @@ def load_corpus(config: RunConfig) -> tuple[list[str], str]:
     text_file = config.options.get("text_file")
     if text_file:
         return read_sentences(text_file), "file:" + Path(text_file).name
-    path = resources.files("kerasdl").joinpath("resources", EMBEDDED_CORPUS)
+    path = resources.files("kerasdl").joinpath("resources").joinpath(EMBEDDED_CORPUS)
     with resources.as_file(path) as file:
         return read_sentences(file), "synthetic-corpus"
 
@@ -108,6 +108,7 @@ def run(config: RunConfig) -> dict[str, Any]:
     window_size = config.options.get("window_size") or WINDOW_SIZE
     tokenizer = Tokenizer(num_words=config.options.get("max_words") or MAX_WORDS)
     tokenizer.fit_on_texts(sentences)
+    assert tokenizer.num_words is not None  # always passed above
     vocab_size = min(tokenizer.num_words, len(tokenizer.word_index) + 1)
     sequences = tokenizer.texts_to_sequences(sentences)
     x, y = make_word2vec_data(
