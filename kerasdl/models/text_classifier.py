@@ -92,16 +92,16 @@ def build_text_classifier(
     ...                       bidirectional=True, num_layers=2).output_shape
     (None, 4)
     """
-    vocab_size = int(check_positive_int(vocab_size, "vocab_size"))  # type: ignore[arg-type]
+    vocab_size = int(check_positive_int(vocab_size, "vocab_size"))
     if vocab_size < 2:
         raise ValueError(
             "`vocab_size` must be at least 2 (the padding id 0 and one word): use the Tokenizer's "
             f"`num_words` or `len(tokenizer.word_index) + 1`. Received: vocab_size={vocab_size}"
         )
     check_positive_int(num_classes, "num_classes")
-    rnn_units = int(check_positive_int(rnn_units, "rnn_units"))  # type: ignore[arg-type]
+    rnn_units = int(check_positive_int(rnn_units, "rnn_units"))
     cell = check_choice(cell, "cell", tuple(_CELLS))
-    num_layers = int(check_positive_int(num_layers, "num_layers"))  # type: ignore[arg-type]
+    num_layers = int(check_positive_int(num_layers, "num_layers"))
     dropout = check_probability(dropout, "dropout")
     check_positive_int(sequence_length, "sequence_length", allow_none=True)
     for flag_name, flag in (("bidirectional", bidirectional), ("trainable_embedding", trainable_embedding)):
@@ -127,7 +127,7 @@ def build_text_classifier(
         embedding_dim = 16
     if isinstance(embedding_dim, numbers.Integral):
         embedding_dim = int(embedding_dim)
-    embedding_dim = int(check_positive_int(embedding_dim, "embedding_dim"))  # type: ignore[arg-type]
+    embedding_dim = int(check_positive_int(embedding_dim, "embedding_dim"))
 
     inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="tokens")
     embedding = layers.Embedding(

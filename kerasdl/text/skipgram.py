@@ -54,7 +54,7 @@ def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
     >>> table.shape, bool(table[1] < table[9_999] <= 1.0)
     ((10000,), True)
     """
-    size = int(check_positive_int(size, "size"))  # type: ignore[arg-type]
+    size = int(check_positive_int(size, "size"))
     if isinstance(sampling_factor, bool) or not isinstance(sampling_factor, numbers.Real):
         raise TypeError(
             f"`sampling_factor` must be a positive number such as 1e-5. "
@@ -185,7 +185,7 @@ def skipgrams(
     >>> couples, labels
     ([[1, 2], [2, 1], [2, 3], [3, 2]], [1, 1, 1, 1])
     """
-    vocabulary_size = int(check_positive_int(vocabulary_size, "vocabulary_size"))  # type: ignore[arg-type]
+    vocabulary_size = int(check_positive_int(vocabulary_size, "vocabulary_size"))
     if isinstance(window_size, bool) or not isinstance(window_size, numbers.Integral) or window_size < 0:
         raise ValueError(
             f"`window_size` must be an integer >= 0 (half the context width). "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 import random
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import keras
 import numpy as np
@@ -42,7 +42,7 @@ def _check_negative(negative_samples: Any) -> float:
     if (
         isinstance(negative_samples, bool)
         or not isinstance(negative_samples, numbers.Real)
-        or not negative_samples >= 0
+        or not cast(float, negative_samples) >= 0
     ):
         raise ValueError(
             "`negative_samples` must be a number >= 0 (negative pairs per positive pair). "
@@ -111,13 +111,13 @@ def build_word2vec(
     >>> build_word2vec(vocab_size=50, embedding_dim=8, mode="cbow").output_shape
     (None, 50)
     """
-    vocab_size = int(check_positive_int(vocab_size, "vocab_size"))  # type: ignore[arg-type]
+    vocab_size = int(check_positive_int(vocab_size, "vocab_size"))
     if vocab_size < 2:
         raise ValueError(
             "`vocab_size` must be at least 2 (the padding id 0 and one word): use "
             f"`len(tokenizer.word_index) + 1`. Received: vocab_size={vocab_size}"
         )
-    embedding_dim = int(check_positive_int(embedding_dim, "embedding_dim"))  # type: ignore[arg-type]
+    embedding_dim = int(check_positive_int(embedding_dim, "embedding_dim"))
     mode = check_choice(mode, "mode", WORD2VEC_MODES)
     _check_negative(negative_samples)
     window_size = _check_window(window_size)
@@ -212,7 +212,7 @@ def make_word2vec_data(
     >>> x.tolist(), y.tolist()
     ([[2, 0], [1, 3], [2, 0]], [1, 2, 3])
     """
-    vocab_size = int(check_positive_int(vocab_size, "vocab_size"))  # type: ignore[arg-type]
+    vocab_size = int(check_positive_int(vocab_size, "vocab_size"))
     mode = check_choice(mode, "mode", WORD2VEC_MODES)
     window_size = _check_window(window_size)
     negative_samples = _check_negative(negative_samples)

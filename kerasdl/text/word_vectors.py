@@ -306,7 +306,7 @@ class WordVectors:
         >>> [w for w, _ in wv.most_similar("a", k=2)]
         ['b', 'c']
         """
-        k = int(check_positive_int(k, "k"))  # type: ignore[arg-type]
+        k = int(check_positive_int(k, "k"))
         if isinstance(word, str):
             row = self._row(word)
             return self._ranked(self._vectors[row], k, [row])
@@ -401,7 +401,7 @@ class WordVectors:
         size = num_words if num_words is not None else tokenizer_num_words
         if size is None:
             size = max((int(i) for i in word_index.values()), default=0) + 1
-        size = int(check_positive_int(size, "num_words"))  # type: ignore[arg-type]
+        size = int(check_positive_int(size, "num_words"))
         if oov == "random":
             scale = float(self._vectors.std()) or 1.0
             matrix = np.random.default_rng(seed).normal(0.0, scale, (size, self.dim)).astype("float32")
