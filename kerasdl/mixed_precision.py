@@ -98,7 +98,8 @@ def _torch_accelerator() -> tuple[str, tuple[int, int] | None] | None:
     import torch
 
     if torch.cuda.is_available():
-        return "gpu", tuple(torch.cuda.get_device_capability(0))  # type: ignore[return-value]
+        major, minor = torch.cuda.get_device_capability(0)
+        return "gpu", (int(major), int(minor))
     return None
 
 
