@@ -23,6 +23,10 @@ Usage::
     nice python benchmarks/image_pipeline.py                 # 1,024 images, 3 repeats
     nice python benchmarks/image_pipeline.py --images 256 --repeats 1   # smoke test
 
+Pipelines: ``legacy``, ``kerasdl`` (the default compiled warp) and
+``kerasdl-numpy`` (the same generator with ``KERASDL_WARP=numpy``, the pure
+NumPy warp, for comparison); select with ``--pipelines``.
+
 Targets (issue #4): kerasdl.data.ImageDataGenerator >= 5x the legacy class.
 """
 
@@ -102,10 +106,31 @@ def pipeline_kerasdl(folder: Path, args: argparse.Namespace) -> tuple[float, Epo
     return time.perf_counter() - start, _iterator_epoch(iterator)
 
 
+def pipeline_kerasdl_numpy(folder: Path, args: argparse.Namespace) -> tuple[float, EpochFn]:
+    """kerasdl.data.ImageDataGenerator with its pure NumPy warp (``KERASDL_WARP=numpy``), for comparison."""
+    from kerasdl.data.transforms import WARP_ENV
+
+    setup_s, epoch = pipeline_kerasdl(folder, args)
+
+    def numpy_epoch() -> int:
+        previous = os.environ.get(WARP_ENV)
+        os.environ[WARP_ENV] = "numpy"
+        try:
+            return epoch()
+        finally:
+            if previous is None:
+                del os.environ[WARP_ENV]
+            else:
+                os.environ[WARP_ENV] = previous
+
+    return setup_s, numpy_epoch
+
+
 #: name -> (label, function). Other pipelines (tf.data) register here too.
 PIPELINES: dict[str, tuple[str, Callable[[Path, argparse.Namespace], tuple[float, EpochFn]]]] = {
     "legacy": ("legacy ImageDataGenerator", pipeline_legacy),
     "kerasdl": ("kerasdl.data.ImageDataGenerator", pipeline_kerasdl),
+    "kerasdl-numpy": ("kerasdl.data.ImageDataGenerator, NumPy warp (KERASDL_WARP=numpy)", pipeline_kerasdl_numpy),
 }
 
 

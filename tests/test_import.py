@@ -28,6 +28,7 @@ def test_import_does_not_import_tensorflow(backend, tmp_path):
         "import kerasdl.models.text_classifier, kerasdl.practicals.sentiment_lstm, kerasdl.practicals.word2vec\n"
         "import kerasdl.text, kerasdl.text.tokenizer, kerasdl.text.sequences, kerasdl.text.generation\n"
         "import kerasdl.text.vectorization, kerasdl.practicals.char_rnn, kerasdl.practicals.textgen_alice\n"
+        "assert 'numba' not in sys.modules, 'numba is imported on the first warp, not by import kerasdl'\n"
         "kerasdl.mixed_precision.auto_policy()\n"
         "import keras\n"
         f"assert keras.backend.backend() == {backend!r}, keras.backend.backend()\n"

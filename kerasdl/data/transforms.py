@@ -1,17 +1,23 @@
-"""Vectorized affine image transforms: a whole batch resampled at once, in NumPy.
+"""Vectorized affine image transforms: a whole batch resampled at once.
 
 The legacy ``ImageDataGenerator`` warped one image and one channel at a time
 through ``scipy.ndimage.affine_transform``. Here one 3x3 matrix is built per
 image with the legacy parameterisation (rotation and shear in degrees, shifts
-in pixels, zoom factors; see :func:`affine_matrices`), and every image of the
-batch is resampled with one gather per bilinear corner. The fill modes follow
-SciPy's definitions exactly (``"nearest"``, ``"constant"``, ``"reflect"``,
+in pixels, zoom factors; see :func:`affine_matrices`), and the whole batch is
+resampled in one call of :func:`warp_affine`: by a Numba-compiled loop over
+every output pixel (the default; it releases the GIL, so the thread pool runs
+it on every core), or with ``KERASDL_WARP=numpy`` (or where Numba cannot be
+imported) by a pure NumPy path with one gather per bilinear corner. Both give
+the same result to float32 rounding. The fill modes follow SciPy's
+definitions exactly (``"nearest"``, ``"constant"``, ``"reflect"``,
 ``"wrap"``), so results agree with the legacy class to float32 rounding.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -159,7 +165,12 @@ def warp_affine(
 
     Raises:
         ValueError: If ``images`` is not 4-D, ``fill_mode`` or ``order`` is
-            unknown, or the number of matrices does not match.
+            unknown, the number of matrices does not match, or the
+            ``KERASDL_WARP`` environment variable is neither ``"numba"``
+            nor ``"numpy"``.
+
+    The first call in a process compiles the kernel for the input's dtype
+    (about a second), or loads it from Numba's on-disk cache.
 
     Example:
 
@@ -193,6 +204,9 @@ def warp_affine(
             f"`matrices` must have shape ({n}, 3, 3), one per image. "
             f"Received: matrices.shape={matrices.shape}"
         )
+    kernel = _compiled_kernel()
+    if kernel is not None and n:
+        return _warp_compiled(kernel, images, matrices, fill_mode, cval, order, scale)
     out = np.empty((n, height, width, channels), dtype=np.float32)
     packed = images.dtype == np.uint8 and channels <= 4
     bilinear = order == 1 and height > 1 and width > 1
@@ -223,6 +237,74 @@ def warp_affine(
                 out[start:stop] *= scale
 
     thread_map(work, range(0, n, _CHUNK))
+    return out
+
+
+#: ``KERASDL_WARP=numpy`` forces the NumPy path of :func:`warp_affine`
+#: (the default, ``numba``, uses the compiled kernel when Numba imports).
+WARP_ENV = "KERASDL_WARP"
+
+_kernel_module: Any = None
+
+
+def _compiled_kernel() -> Any:
+    """The Numba kernel module, or ``None`` for the NumPy path (imported on first use)."""
+    global _kernel_module
+    choice = os.environ.get(WARP_ENV, "numba").strip().lower()
+    if choice not in ("numba", "numpy"):
+        raise ValueError(
+            f"The environment variable {WARP_ENV} must be 'numba' (the compiled warp, the default) or "
+            f"'numpy' (the pure NumPy warp). Received: {WARP_ENV}={choice!r}"
+        )
+    if choice == "numpy":
+        return None
+    if _kernel_module is None:
+        try:
+            from kerasdl.data import _warp_kernel
+        except ImportError:  # pragma: no cover - numba is a dependency; a broken install falls back
+            _kernel_module = False
+        else:
+            _kernel_module = _warp_kernel
+    return _kernel_module or None
+
+
+#: Images per task of the compiled kernel: enough to amortise the call, few
+#: enough for every thread of the pool to get work on a batch of 32.
+_KERNEL_CHUNK = 4
+
+
+def _warp_compiled(
+    kernel: Any,
+    images: np.ndarray,
+    matrices: np.ndarray,
+    fill_mode: str,
+    cval: float,
+    order: int,
+    scale: float | None,
+) -> np.ndarray:
+    """:func:`warp_affine` through the compiled kernel, chunks of images across the thread pool."""
+    n, height, width, channels = images.shape
+    source = _packed_buffer(images) if images.dtype == np.uint8 else None
+    if source is not None:  # an RGBX batch read as RGB: index its 4-byte pixels directly
+        source = source.view(np.uint8).reshape(n, height, width, 4)
+    elif images.dtype == np.uint8 or images.dtype == np.float32:
+        source = images
+    else:
+        source = images.astype(np.float32)
+    factor = 1.0 if scale is None else float(scale)
+    table = (np.arange(256) * factor).astype(np.float32) if source.dtype == np.uint8 else None
+    matrices = np.ascontiguousarray(matrices, dtype=np.float64)
+    fill = float(np.float32(cval) * np.float32(factor))
+    mode = kernel.MODES[fill_mode]
+    out = np.empty((n, height, width, channels), dtype=np.float32)
+
+    def work(start: int) -> None:
+        stop = min(n, start + _KERNEL_CHUNK)
+        kernel.warp(
+            source, channels, matrices[start:stop], start, mode, order, fill, factor, table, out[start:stop]
+        )
+
+    thread_map(work, range(0, n, _KERNEL_CHUNK))
     return out
 
 

@@ -11,6 +11,15 @@ from kerasdl.data.transforms import affine_matrices, brightness_shift, channel_s
 legacy = pytest.importorskip("keras.src.legacy.preprocessing.image")
 pytestmark = pytest.mark.filterwarnings("ignore:Please import .affine_transform.:DeprecationWarning")
 
+
+
+@pytest.fixture(autouse=True, params=["numba", "numpy"])
+def warp_path(request, monkeypatch):
+    """Every test of this module runs on both paths of warp_affine: the compiled kernel and NumPy."""
+    monkeypatch.setenv(transforms.WARP_ENV, request.param)
+    return request.param
+
+
 CASES = [
     {"theta": 30},
     {"tx": 1.5, "ty": -2},
@@ -95,3 +104,78 @@ def test_packed_uint8_views_and_fused_scale_match_the_float_path(order):
         for images in (view, x):
             got = warp_affine(images, m, fill_mode=fill_mode, cval=5.0, order=order, scale=0.5)
             np.testing.assert_allclose(got, expected * 0.5, atol=1e-3, err_msg=fill_mode)
+
+
+def _random_batch(rng, shape, dtype):
+    if np.dtype(dtype).kind == "f":
+        return rng.uniform(-20, 300, shape).astype(dtype)
+    return rng.integers(0, 256, shape).astype(dtype)
+
+
+@pytest.mark.parametrize("fill_mode", ["nearest", "constant", "reflect", "wrap"])
+@pytest.mark.parametrize("order", [0, 1])
+@pytest.mark.parametrize("dtype", ["uint8", "float32", "float64", "int16"])
+@pytest.mark.parametrize("shape", [(5, 11, 13, 3), (3, 1, 9, 2), (3, 8, 1, 1), (2, 6, 7, 4)])
+def test_compiled_kernel_equals_numpy_path(monkeypatch, fill_mode, order, dtype, shape):
+    # The Numba kernel computes coordinates in float64, the NumPy path in float32: they may only
+    # differ by float rounding, except where nearest-neighbour rounding meets an exact .5.
+    rng = np.random.default_rng(abs(hash((fill_mode, order, dtype, shape))) % 2**32)
+    x = _random_batch(rng, shape, dtype)
+    n, height, width = shape[:3]
+    m = affine_matrices(
+        theta=rng.uniform(-60, 60, n), tx=rng.uniform(-4, 4, n), ty=rng.uniform(-4, 4, n),
+        shear=rng.uniform(-20, 20, n), zx=rng.uniform(0.6, 1.4, n), zy=rng.uniform(0.6, 1.4, n),
+        height=height, width=width, flip_horizontal=rng.random(n) < 0.5, flip_vertical=rng.random(n) < 0.5,
+    )
+    results = {}
+    for path in ("numba", "numpy"):
+        monkeypatch.setenv(transforms.WARP_ENV, path)
+        results[path] = warp_affine(x, m, fill_mode=fill_mode, cval=9.0, order=order, scale=1 / 255)
+        assert results[path].dtype == np.float32 and results[path].shape == shape
+    close = np.isclose(results["numba"], results["numpy"], atol=2e-5, rtol=1e-5)
+    if order == 1:
+        assert close.all(), np.abs(results["numba"] - results["numpy"]).max()
+    else:
+        assert close.mean() > 0.97
+
+
+def test_compiled_kernel_reads_packed_views_without_copying_and_in_several_kernel_tasks(monkeypatch):
+    monkeypatch.setenv(transforms.WARP_ENV, "numba")
+    rng = np.random.default_rng(5)
+    buffer = rng.integers(0, 256, (9, 10, 12, 4)).astype("uint8")  # more images than one kernel task
+    view = buffer[..., :3]
+    m = affine_matrices(theta=rng.uniform(-40, 40, 9), height=10, width=12)
+    got = warp_affine(view, m, fill_mode="nearest", scale=0.5)
+    monkeypatch.setenv(transforms.WARP_ENV, "numpy")
+    np.testing.assert_allclose(got, warp_affine(np.ascontiguousarray(view), m, scale=0.5), rtol=1e-5, atol=1e-4)
+    assert transforms._compiled_kernel() is None
+
+
+def test_warp_path_environment_variable_is_checked(monkeypatch):
+    monkeypatch.setenv(transforms.WARP_ENV, "cython")
+    with pytest.raises(ValueError, match="KERASDL_WARP must be 'numba'.*Received: KERASDL_WARP='cython'"):
+        warp_affine(np.zeros((1, 4, 4, 1), "float32"), np.eye(3))
+
+
+def test_warp_falls_back_to_numpy_without_numba(monkeypatch):
+    monkeypatch.setenv(transforms.WARP_ENV, "numba")
+    monkeypatch.setattr(transforms, "_kernel_module", False)  # what a failed `import numba` leaves
+    assert transforms._compiled_kernel() is None
+    x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    assert warp_affine(x, affine_matrices(tx=1.0, height=4, width=4))[0, 0, :, 0].tolist() == [1, 2, 3, 3]
+
+
+def test_kernel_compiles_without_a_cache_where_none_can_be_written(monkeypatch):
+    from kerasdl.data import _warp_kernel
+
+    calls = []
+
+    def njit(function, cache=False, **options):
+        calls.append(cache)
+        if cache:
+            raise RuntimeError("cannot cache function: no locator available")  # what Numba raises
+        return function
+
+    monkeypatch.setattr(_warp_kernel.numba, "njit", njit)
+    assert _warp_kernel._jit(len) is len
+    assert calls == [True, False]
