@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
 
 from kerasdl.data import transforms
+from kerasdl.data.image_files import thread_map
 
 _KEYS = ("theta", "tx", "ty", "shear", "zx", "zy")
 
@@ -222,11 +224,21 @@ class _AugmentMixin:
         )
         return params
 
-    def _apply_batch(self, x: np.ndarray, params: dict[str, Any], scale: float | None = None) -> np.ndarray:
+    def _apply_batch(
+        self,
+        x: np.ndarray,
+        params: dict[str, Any],
+        scale: float | None = None,
+        decode: Callable[[int, int], None] | None = None,
+    ) -> np.ndarray:
         """Apply per-image parameter arrays to a batch ``(n, h, w, c)``; returns float32.
 
         ``scale`` multiplies the result (the warp folds it into its
         interpolation weights); only valid without channel or brightness shifts.
+        ``decode(start, stop)``, if given, must run before images
+        ``start ... stop - 1`` of ``x`` are read (see
+        :class:`~kerasdl.data.image_files.PackedBatch`): the warp decodes
+        chunk by chunk, overlapped with its own work.
         """
         n, height, width = x.shape[:3]
         identity = (
@@ -236,6 +248,8 @@ class _AugmentMixin:
         flip_h = np.asarray(params["flip_horizontal"], dtype=bool)
         flip_v = np.asarray(params["flip_vertical"], dtype=bool)
         if identity:
+            if decode is not None:
+                thread_map(lambda i: decode(i, i + 1), range(n))
             out = _float32_copy(x)
             out[flip_h] = out[flip_h, :, ::-1]
             out[flip_v] = out[flip_v, ::-1]
@@ -246,9 +260,8 @@ class _AugmentMixin:
                 *(params[k] for k in _KEYS), height=height, width=width,
                 flip_horizontal=flip_h, flip_vertical=flip_v,
             )
-            out = transforms.warp_affine(
-                x, matrices, fill_mode=self.fill_mode, cval=self.cval, order=self.interpolation_order,
-                scale=scale,
+            out = transforms._warp(
+                x, matrices, self.fill_mode, self.cval, self.interpolation_order, scale, decode
             )
         if params.get("channel_shift_intensity") is not None:
             out = transforms.channel_shift(out, params["channel_shift_intensity"])
@@ -256,8 +269,14 @@ class _AugmentMixin:
             out = transforms.brightness_shift(out, params["brightness"])
         return out
 
-    def _transform_batch(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Augment then standardize a whole batch (what the iterators call)."""
+    def _transform_batch(
+        self, x: np.ndarray, rng: np.random.Generator, decode: Callable[[int, int], None] | None = None
+    ) -> np.ndarray:
+        """Augment then standardize a whole batch (what the iterators call).
+
+        The parameters depend only on ``x``'s shape, so ``x`` may still be
+        undecoded when ``decode`` is given (see :meth:`_apply_batch`).
+        """
         params = self._random_params(len(x), x.shape[1:], rng)
         # ``rescale`` comes right after the warp when nothing lies between
         # them (the legacy order: transform, preprocessing_function, rescale):
@@ -267,7 +286,7 @@ class _AugmentMixin:
             and params["channel_shift_intensity"] is None and params["brightness"] is None
             and type(self).standardize is _AugmentMixin.standardize  # a subclass's override still runs
         )
-        out = self._apply_batch(x, params, scale=self.rescale if fuse else None)
+        out = self._apply_batch(x, params, scale=self.rescale if fuse else None, decode=decode)
         return self._standardize(out, rescale=False) if fuse else self.standardize(out)
 
     # ---------------------------------------------------------- normalization

@@ -193,34 +193,68 @@ def _load_pil(
     return image
 
 
+class PackedBatch:
+    """A batch of images decoded on demand into 4-bytes-per-pixel memory.
+
+    ``array`` is the ``(n, height, width, channels)`` ``[..., :channels]``
+    view of a contiguous ``(n, height, width, 4)`` ``uint8`` buffer that
+    Pillow fills with its own RGBX/RGBA layout (no repacking), the form
+    :func:`kerasdl.data.transforms.warp_affine` gathers from without copying.
+    Its images hold garbage until :meth:`decode` has run on them: the warp
+    decodes each chunk of images just before resampling it, in the same
+    thread-pool task, so that Pillow's GIL-bound work on one chunk overlaps
+    the GIL-free warp of another.
+    """
+
+    def __init__(self, paths: Sequence[str], **kwargs: Any) -> None:
+        self.paths = list(paths)
+        self.kwargs = kwargs
+        height, width = kwargs["target_size"]
+        color_mode = kwargs.get("color_mode", "rgb")
+        self._rawmode = "RGBX" if color_mode == "rgb" else "RGBA"
+        self.buffer = np.empty((len(self.paths), height, width, 4), dtype=np.uint8)
+        self.array = self.buffer[..., : _CHANNELS[color_mode]]
+
+    def decode(self, start: int, stop: int) -> None:
+        """Decode images ``start ... stop - 1`` in the calling thread."""
+        height, width = self.buffer.shape[1:3]
+        for i in range(start, stop):
+            path = self.paths[i]
+            try:
+                data = _load_pil(path, **self.kwargs).tobytes("raw", self._rawmode)
+            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+                raise ValueError(f"Could not read the image file {os.fspath(path)!r}: {error}") from error
+            self.buffer[i] = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
+
+    def decode_all(self) -> np.ndarray:
+        """Decode every image in the thread pool; returns :attr:`array`."""
+        thread_map(lambda i: self.decode(i, i + 1), range(len(self.paths)))
+        return self.array
+
+
+def packed_batch(paths: Sequence[str], **kwargs: Any) -> PackedBatch | None:
+    """A :class:`PackedBatch` for ``paths``, or ``None`` where the layout does not apply.
+
+    It applies to a non-empty list of ``"rgb"`` or ``"rgba"`` images with a
+    ``target_size``; ``kwargs`` are :func:`load_image`'s.
+    """
+    color_mode = kwargs.get("color_mode", "rgb")
+    if len(paths) and kwargs.get("target_size") is not None and color_mode in ("rgb", "rgba"):
+        return PackedBatch(paths, **kwargs)
+    return None
+
+
 def load_images(paths: Sequence[str], packed: bool = False, **kwargs: Any) -> np.ndarray:
     """Decode ``paths`` in the thread pool into one ``(n, height, width, channels)`` batch.
 
     ``kwargs`` go to :func:`load_image`; ``target_size`` is required so that
     the images stack. With ``packed=True`` and ``color_mode`` ``"rgb"`` or
-    ``"rgba"``, the batch is a view ``[..., :channels]`` of a contiguous
-    ``(n, height, width, 4)`` buffer that Pillow fills directly with its own
-    4-bytes-per-pixel layout (no repacking): the form
-    :func:`kerasdl.data.transforms.warp_affine` gathers from without copying.
+    ``"rgba"``, the batch is the :attr:`PackedBatch.array` view of 4-byte
+    pixels.
     """
-    paths = list(paths)
-    color_mode = kwargs.get("color_mode", "rgb")
-    target_size = kwargs.get("target_size")
-    if packed and paths and target_size is not None and color_mode in ("rgb", "rgba"):
-        height, width = target_size
-        buffer = np.empty((len(paths), height, width, 4), dtype=np.uint8)
-        rawmode = "RGBX" if color_mode == "rgb" else "RGBA"
-
-        def decode(i: int) -> None:
-            path = paths[i]
-            try:
-                data = _load_pil(path, **kwargs).tobytes("raw", rawmode)
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-                raise ValueError(f"Could not read the image file {os.fspath(path)!r}: {error}") from error
-            buffer[i] = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
-
-        thread_map(decode, range(len(paths)))
-        return buffer[..., : _CHANNELS[color_mode]]
+    pending = packed_batch(paths, **kwargs) if packed else None
+    if pending is not None:
+        return pending.decode_all()
     arrays = thread_map(lambda p: load_image(p, **kwargs), paths)
     dtype = np.uint8 if all(a.dtype == np.uint8 for a in arrays) else np.float32
     return np.stack([a.astype(dtype, copy=False) for a in arrays]) if arrays else np.zeros((0,), dtype)

@@ -2,8 +2,9 @@
 
 ``model.fit(iterator, validation_data=other_iterator)`` works on every Keras
 backend, and ``workers`` / ``use_multiprocessing`` / ``max_queue_size`` go to
-the ``PyDataset`` constructor. Each batch is loaded in a thread pool and
-augmented as a whole (see :mod:`kerasdl.data.transforms`). Batches are
+the ``PyDataset`` constructor. Each batch is decoded and augmented in a
+thread pool, chunk by chunk (see :mod:`kerasdl.data.transforms` and
+:class:`~kerasdl.data.image_files.PackedBatch`). Batches are
 reproducible: with a ``seed``, batch ``i`` of epoch ``e`` depends only on
 ``(seed, e, i)``, whichever worker computes it.
 
@@ -256,15 +257,20 @@ class _FileIterator(Iterator):
 
     def _get_batches_of_transformed_samples(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
         paths = [self._filepaths[i] for i in index_array]
-        raw = image_files.load_images(
-            paths,
-            packed=self.image_data_generator is not None,  # 4 bytes per pixel, as the warp gathers them
-            color_mode=self.color_mode,
-            target_size=self.target_size,
-            interpolation=self.interpolation,
+        options = dict(
+            color_mode=self.color_mode, target_size=self.target_size, interpolation=self.interpolation,
             keep_aspect_ratio=self.keep_aspect_ratio,
         )
-        batch_x = _augment(self.image_data_generator, raw, rng, self.dtype)
+        generator = self.image_data_generator
+        # With a generator, RGB(A) images are decoded into 4-byte pixels (as the warp gathers them),
+        # chunk by chunk inside the warp's own thread-pool tasks.
+        pending = image_files.packed_batch(paths, **options) if generator is not None else None
+        if generator is not None and pending is not None:
+            batch_x = generator._transform_batch(pending.array, rng, decode=pending.decode)
+            batch_x = batch_x.astype(self.dtype, copy=False)
+        else:
+            raw = image_files.load_images(paths, **options)
+            batch_x = _augment(generator, raw, rng, self.dtype)
         if self.save_to_dir:
             self._save(batch_x, index_array)
         mode = self.class_mode

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -204,9 +205,31 @@ def warp_affine(
             f"`matrices` must have shape ({n}, 3, 3), one per image. "
             f"Received: matrices.shape={matrices.shape}"
         )
+    return _warp(images, matrices, fill_mode, cval, order, scale)
+
+
+def _warp(
+    images: np.ndarray,
+    matrices: np.ndarray,
+    fill_mode: str,
+    cval: float,
+    order: int,
+    scale: float | None,
+    decode: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """:func:`warp_affine` after its argument checks.
+
+    ``decode(start, stop)``, if given, fills images ``start ... stop - 1`` of
+    ``images`` (a :class:`~kerasdl.data.image_files.PackedBatch` array not
+    yet decoded): the compiled path calls it per chunk in the same pool task
+    as the chunk's warp; the NumPy path decodes everything first.
+    """
+    n, height, width, channels = images.shape
     kernel = _compiled_kernel()
     if kernel is not None and n:
-        return _warp_compiled(kernel, images, matrices, fill_mode, cval, order, scale)
+        return _warp_compiled(kernel, images, matrices, fill_mode, cval, order, scale, decode)
+    if decode is not None:
+        thread_map(lambda i: decode(i, i + 1), range(n))
     out = np.empty((n, height, width, channels), dtype=np.float32)
     packed = images.dtype == np.uint8 and channels <= 4
     bilinear = order == 1 and height > 1 and width > 1
@@ -281,6 +304,7 @@ def _warp_compiled(
     cval: float,
     order: int,
     scale: float | None,
+    decode: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """:func:`warp_affine` through the compiled kernel, chunks of images across the thread pool."""
     n, height, width, channels = images.shape
@@ -300,6 +324,8 @@ def _warp_compiled(
 
     def work(start: int) -> None:
         stop = min(n, start + _KERNEL_CHUNK)
+        if decode is not None:
+            decode(start, stop)
         kernel.warp(
             source, channels, matrices[start:stop], start, mode, order, fill, factor, table, out[start:stop]
         )

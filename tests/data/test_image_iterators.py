@@ -255,3 +255,41 @@ def test_packed_decoding_equals_plain_decoding(folder, color_mode):
     plain, packed = load_images(paths, **kwargs), load_images(paths, packed=True, **kwargs)
     assert packed.shape == plain.shape == (len(paths), 8, 9, {"rgb": 3, "rgba": 4, "grayscale": 1}[color_mode])
     np.testing.assert_array_equal(packed, plain)
+
+
+PRESET = dict(rescale=1 / 255, rotation_range=40, width_shift_range=0.2, height_shift_range=0.2,
+              shear_range=0.2, zoom_range=0.2, horizontal_flip=True, fill_mode="nearest")
+
+
+@pytest.mark.parametrize("warp", ["numba", "numpy"])
+@pytest.mark.parametrize(
+    "options", [PRESET, dict(PRESET, channel_shift_range=20.0), dict(rescale=1 / 255, horizontal_flip=True)]
+)
+def test_decoding_inside_the_warp_equals_decoding_first(folder, monkeypatch, warp, options):
+    # flow_from_directory decodes each chunk of a batch inside the warp's own pool task (compiled
+    # path), or all images first (NumPy path, identity transforms): the batch must be exactly what
+    # decoding everything and then augmenting with the same random draws gives.
+    from kerasdl.data import transforms
+    from kerasdl.data.image_files import load_images
+
+    monkeypatch.setenv(transforms.WARP_ENV, warp)
+    generator = ImageDataGenerator(**options)
+    iterator = generator.flow_from_directory(folder, target_size=(8, 9), batch_size=9, seed=3, class_mode="sparse")
+    for idx in range(len(iterator)):
+        x, y = iterator[idx]
+        indices = iterator.index_array[9 * idx : 9 * (idx + 1)]
+        raw = load_images([iterator.filepaths[i] for i in indices], packed=True, target_size=(8, 9))
+        expected = generator._transform_batch(raw, np.random.default_rng([3, iterator.epoch, idx]))
+        np.testing.assert_array_equal(x, expected)
+        np.testing.assert_array_equal(y, iterator.classes[indices])
+
+
+def test_file_broken_after_the_scan_fails_with_its_name(folder):
+    # Files are checked when the iterator is built; one that breaks later fails in the batch that
+    # reads it, naming it, whichever thread decoded it.
+    iterator = ImageDataGenerator(**PRESET).flow_from_directory(folder, target_size=(8, 9), shuffle=False)
+    broken = iterator.filepaths[4]
+    with open(broken, "wb") as handle:
+        handle.write(b"\xff\xd8 truncated")
+    with pytest.raises(ValueError, match="Could not read the image file .*" + os.path.basename(broken)):
+        iterator[0]
