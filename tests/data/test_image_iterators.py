@@ -293,3 +293,29 @@ def test_file_broken_after_the_scan_fails_with_its_name(folder):
         handle.write(b"\xff\xd8 truncated")
     with pytest.raises(ValueError, match="Could not read the image file .*" + os.path.basename(broken)):
         iterator[0]
+
+
+def test_model_fit_with_worker_processes(folder, tmp_path):
+    # use_multiprocessing=True: Keras forks worker processes that each run the decoding pool and the
+    # compiled warp. Run in a fresh interpreter so that the fork does not copy pytest's state.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, keras\n"
+        "from kerasdl.data import ImageDataGenerator\n"
+        "gen = ImageDataGenerator(rescale=1 / 255, rotation_range=40, horizontal_flip=True)\n"
+        "it = gen.flow_from_directory(sys.argv[1], target_size=(8, 8), batch_size=4, seed=0, workers=2,\n"
+        "                             use_multiprocessing=True)\n"
+        "model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(),\n"
+        "                          keras.layers.Dense(3, activation='softmax')])\n"
+        "model.compile('adam', 'categorical_crossentropy')\n"
+        "history = model.fit(it, epochs=2, verbose=0)\n"
+        "assert len(history.history['loss']) == 2 and np.isfinite(history.history['loss']).all()\n"
+        "print('OK', history.history['loss'])\n"
+    )
+    env = dict(os.environ, KERAS_HOME=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and "OK" in result.stdout, result.stdout + result.stderr[-3000:]
