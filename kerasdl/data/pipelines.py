@@ -292,18 +292,18 @@ def _finish(tf: Any, ds: Any, train: bool, augment: Any, rescale: float | None, 
         buffer = _SHUFFLE_BUFFER if size < 0 else max(1, min(size, _SHUFFLE_BUFFER))
         ds = ds.shuffle(buffer, seed=options["seed"], reshuffle_each_iteration=True)
     ds = ds.batch(options["batch_size"])
-    labelled = options["labelled"]
-    if train and augment is not None:
-        if labelled:
-            ds = ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+    scale = None if rescale is None else float(rescale)
+
+    def transform(x: Any) -> Any:  # augmentation and rescaling in one map: one hand-off less per batch
+        if train and augment is not None:
+            x = augment(x, training=True)
+        return x if scale is None else x * scale
+
+    if (train and augment is not None) or scale is not None:
+        if options["labelled"]:
+            ds = ds.map(lambda x, y: (transform(x), y), num_parallel_calls=tf.data.AUTOTUNE)
         else:
-            ds = ds.map(lambda x: augment(x, training=True), num_parallel_calls=tf.data.AUTOTUNE)
-    if rescale is not None:
-        scale = float(rescale)
-        if labelled:
-            ds = ds.map(lambda x, y: (x * scale, y), num_parallel_calls=tf.data.AUTOTUNE)
-        else:
-            ds = ds.map(lambda x: x * scale, num_parallel_calls=tf.data.AUTOTUNE)
+            ds = ds.map(transform, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
