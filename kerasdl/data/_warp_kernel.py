@@ -3,11 +3,10 @@
 One loop over every output pixel of a batch, compiled by Numba: map the
 pixel through its image's output-to-input matrix, apply SciPy's rule for
 points outside the image (``fill_mode``), then read the one (nearest) or
-four (bilinear) neighbours, all channels at once. It computes exactly what
-the NumPy path of ``warp_affine`` computes (coordinates in float64 here,
-float32 there), but reads every input pixel from cache once per use instead
-of making some eighty passes over the batch, and it releases the GIL, so the
-thread pool runs it on every core.
+four (bilinear) neighbours, all channels at once. It gives the result of
+the NumPy path of ``warp_affine`` to float32 rounding (coordinates in float64
+here, float32 there) in one pass instead of some eighty passes over the
+batch, and it releases the GIL, so the thread pool runs it on every core.
 
 ``uint8`` images are converted through a 256-entry table of
 ``byte * scale`` (the ``rescale`` folded in for free); other dtypes are
