@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
 
-from kerasdl.utils.io import atomic_write
+from kerasdl.serialization.model import save_whole_model
+from kerasdl.utils.io import atomic_write, remove_stale_temporaries
 from kerasdl.utils.validation import check_choice
 
 
@@ -45,8 +45,11 @@ class SafeModelCheckpoint(keras.callbacks.Callback):
     temporary file in the destination folder that is renamed over the target
     only once complete (:func:`kerasdl.utils.io.atomic_write`). A process
     killed in the middle of a save leaves the previous checkpoint intact (and
-    possibly a hidden ``.name.*.tmp`` file, removed at the next
-    ``on_train_begin`` for template-free paths).
+    possibly a hidden ``.name.<host>.<pid>.*.tmp`` file, removed at the next
+    ``on_train_begin`` once its writer is gone: see
+    :func:`kerasdl.utils.io.remove_stale_temporaries`). Several processes may
+    checkpoint into the same folder: each writes its own temporaries and
+    removes only those of writers that no longer run.
 
     Legacy names: with ``save_weights_only=True`` a path ending in ``.h5`` but
     not ``.weights.h5`` (tf.keras 2.x habit, which Keras 3 rejects) is mapped
@@ -149,11 +152,9 @@ class SafeModelCheckpoint(keras.callbacks.Callback):
 
     # -- Keras hooks ------------------------------------------------------------------------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        if "{" not in self.filepath:
-            target = Path(self.filepath)
-            if target.parent.is_dir():
-                for stale in target.parent.glob(f".{target.name}.*.tmp*"):
-                    stale.unlink(missing_ok=True)
+        # Only temporaries of writers that are gone (or a day old): another process
+        # checkpointing into the same folder keeps its save in progress.
+        remove_stale_temporaries(self.filepath)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._current_epoch = epoch
@@ -220,7 +221,7 @@ class SafeModelCheckpoint(keras.callbacks.Callback):
             if self.save_weights_only:
                 self.model.save_weights(tmp, overwrite=True)
             else:
-                self.model.save(tmp, overwrite=True)
+                save_whole_model(self.model, tmp)
         self.last_saved = path
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saved {'weights' if self.save_weights_only else 'model'} to {path}")

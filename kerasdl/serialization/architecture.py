@@ -1,9 +1,11 @@
 """Model architectures as JSON or YAML files, read safely.
 
-YAML is written with ``yaml.safe_dump`` and read with ``yaml.safe_load`` only,
-so a document carrying Python tags (``!!python/object/apply:os.system``...) is
-refused before anything is built, and serialized Python functions (``Lambda``
-layers) are refused unless ``safe_mode=False``.
+YAML is written with ``yaml.safe_dump`` and read with PyYAML's safe loader
+only, so a document carrying Python tags (``!!python/object/apply:os.system``...)
+is refused before anything is built. YAML anchors and aliases are refused too:
+Keras configs never use them, and aliases are how a 30 KB document expands to
+billions of values. In safe mode (the default) only the objects on kerasdl's
+allow-list are rebuilt (see :func:`load_architecture`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 import keras
 import yaml
 
-from kerasdl.serialization._safety import check_model_config, import_kerasdl_modules
+from kerasdl.serialization import limits
+from kerasdl.serialization._safety import check_model_config, import_kerasdl_modules, keras_safe_mode
 from kerasdl.utils.io import atomic_write_text
 
 _FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -61,10 +64,38 @@ def to_yaml(model: keras.Model) -> str:
     return yaml.safe_dump(_model_config(model), sort_keys=False, default_flow_style=False)
 
 
+class _NoAliasSafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases as soon as the parser meets one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AliasRefused(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
 def parse_yaml(text: str, source: str = "the YAML document") -> Any:
-    """Parse YAML with ``yaml.safe_load``, turning errors into clear ``ValueError``."""
+    """Parse plain-data YAML safely, turning errors into clear ``ValueError``.
+
+    Python tags, anchors (``&name``) and aliases (``*name``) are refused.
+    """
+    loader = _NoAliasSafeLoader(text)
     try:
-        return yaml.safe_load(text)
+        return loader.get_single_data()
+    except _AliasRefused as refused:
+        mark = refused.mark
+        raise ValueError(
+            f"{source} was refused: it uses a YAML anchor or alias (line {mark.line + 1}, column "
+            f"{mark.column + 1}). Keras architectures never need them, and aliases let a small file "
+            "expand to billions of values (an alias bomb). Re-export the model with "
+            f"`save_architecture`, which writes plain YAML. Received: {text[mark.index : mark.index + 40]!r}"
+        ) from None
     except yaml.constructor.ConstructorError as error:
         tag = str(error.problem or "")
         if "python/" in tag:
@@ -88,6 +119,8 @@ def parse_yaml(text: str, source: str = "the YAML document") -> Any:
         raise ValueError(
             f"{source} is nested too deeply to be a model architecture. Received: {text[:20]!r}..."
         ) from None
+    finally:
+        loader.dispose()
 
 
 def parse_json(text: str, source: str = "the JSON document") -> Any:
@@ -105,6 +138,11 @@ def parse_json(text: str, source: str = "the JSON document") -> Any:
         ) from None
 
 
+def _shorten(text: str, limit: int = 600) -> str:
+    """Keras appends the whole config to some errors: keep messages readable."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit:,} more characters)"
+
+
 def model_from_config_safely(
     config: Any,
     *,
@@ -113,15 +151,16 @@ def model_from_config_safely(
     safe_mode: bool = True,
 ) -> keras.Model:
     """Check ``config`` (see :mod:`kerasdl.serialization._safety`) and rebuild the model."""
-    config = check_model_config(config, source=source, safe_mode=safe_mode)
     import_kerasdl_modules(config)
+    config = check_model_config(config, source=source, safe_mode=safe_mode, custom_objects=custom_objects)
     try:
-        model = keras.saving.deserialize_keras_object(
-            config, custom_objects=custom_objects, safe_mode=safe_mode
-        )
+        with keras_safe_mode(safe_mode):
+            model = keras.saving.deserialize_keras_object(
+                config, custom_objects=custom_objects, safe_mode=safe_mode
+            )
     except (TypeError, ValueError, KeyError) as error:
         raise ValueError(
-            f"Could not rebuild a model from {source}: {error} If the model uses your own layers, "
+            f"Could not rebuild a model from {source}: {_shorten(str(error))} If the model uses your own layers, "
             "register them with `@keras.saving.register_keras_serializable()` or pass "
             "`custom_objects={'Name': Class}`. "
             f"Received: class_name={config.get('class_name')!r}"
@@ -251,8 +290,14 @@ def load_architecture(
 
     ``safe_mode=False`` is the only way to allow serialized Python code: a
     global ``keras.config.enable_unsafe_deserialization()`` does not switch off
-    kerasdl's check, so a file from an untrusted source is never run because of
-    a setting made elsewhere in a notebook.
+    kerasdl's check, nor Keras's own safe mode during the call, so a file from
+    an untrusted source is never run because of a setting made elsewhere in a
+    notebook. In safe mode only the objects on kerasdl's allow-list are rebuilt:
+    Keras's data-only classes, operations and activation/loss/metric functions,
+    kerasdl's classes, registered classes and ``custom_objects``; ``Lambda``,
+    ``TorchModuleWrapper``, ``JaxLayer``/``FlaxLayer``, ``TFSMLayer``, classes
+    from other modules and lookup layers reading a vocabulary file are refused
+    (see the "Security and file safety" page of the docs).
 
     Args:
         path: A ``.json``, ``.yaml`` or ``.yml`` file.
@@ -282,6 +327,13 @@ def load_architecture(
     fmt = _format_of(path)
     if not path.is_file():
         raise FileNotFoundError(f"No architecture file at {str(path)!r}. Received: path={str(path)!r}")
+    size = path.stat().st_size
+    if size > limits.MAX_CONFIG_BYTES:
+        raise ValueError(
+            f"{str(path)!r} is {size:,} bytes, too large for a model architecture (limit "
+            f"`kerasdl.serialization.limits.MAX_CONFIG_BYTES` = {limits.MAX_CONFIG_BYTES:,}; raise it if "
+            f"the file is genuine). Received: {size:,} bytes"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import keras
 import numpy as np
@@ -57,8 +58,9 @@ def test_full_model_saves_load_and_no_temp_files_left(tmp_path):
 
 
 def test_batch_frequency_and_stale_temp_cleanup(tmp_path):
-    stale = tmp_path / ".w.weights.h5.abc123.tmp.weights.h5"
+    stale = tmp_path / ".w.weights.h5.abc123.tmp.weights.h5"  # an older kerasdl's name: no owner
     stale.write_bytes(b"half-written")
+    os.utime(stale, (time.time() - 2 * 86400,) * 2)  # two days old
     ckpt = SafeModelCheckpoint(tmp_path / "w.weights.h5", save_weights_only=True, save_freq=1)
     _fit(_model(), [ckpt], epochs=1)
     assert not stale.exists() and (tmp_path / "w.weights.h5").exists()
