@@ -7,6 +7,8 @@
   legacy ``.h5`` names and files.
 - :func:`save_model` / :func:`load_model`: ``.keras`` (or legacy ``.h5``)
   files that know kerasdl's registered layers and models.
+- :mod:`kerasdl.serialization.limits`: the size limits checked before a file
+  is read (see the "Security and file safety" page).
 """
 
 from kerasdl.serialization.architecture import (

@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 #: Most values (mappings, lists and scalars) walked in one architecture document.
-#: ResNet50's config holds about 40,000.
+#: ResNet50's config holds about 10,000.
 MAX_NODES = 2_000_000
 
 #: Largest JSON/YAML architecture file, and largest ``config.json`` of a ``.keras``

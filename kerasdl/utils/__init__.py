@@ -1,7 +1,7 @@
 """Small shared helpers: argument validation, atomic file writes, backends."""
 
 from kerasdl.utils.backend import backend_name, require_tensorflow
-from kerasdl.utils.io import atomic_write, atomic_write_bytes, atomic_write_text
+from kerasdl.utils.io import atomic_write, atomic_write_bytes, atomic_write_text, remove_stale_temporaries
 from kerasdl.utils.seed import set_seed
 from kerasdl.utils.validation import (
     check_choice,
@@ -19,6 +19,7 @@ __all__ = [
     "check_positive_int",
     "check_probability",
     "check_shape",
+    "remove_stale_temporaries",
     "require_tensorflow",
     "set_seed",
 ]
