@@ -39,7 +39,7 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = f"kerasdl {__version__}"
-html_static_path = ["_static"]
+html_static_path: list[str] = []  # no static files; git keeps no empty _static folder
 
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
