@@ -178,15 +178,22 @@ class DataFrameIterator(_FileIterator):
         return df, sorted(found)
 
     def _filter_valid_filepaths(self, df: Any, x_col: str) -> Any:
+        # os.stat only (never open): a FIFO or a device named x.jpg is dropped here, not read.
         paths = df[x_col].map(lambda name: os.path.join(self.directory, name))
-        mask = paths.map(lambda p: image_files.has_image_extension(p) and os.path.isfile(p))
+        kinds = paths.map(
+            lambda p: image_files.special_file_kind(p) if image_files.has_image_extension(p) else ""
+        )
+        mask = kinds.isna()
         invalid = df[x_col][~mask].tolist()
         if invalid:
-            shown = ", ".join(repr(v) for v in invalid[:5]) + (" ..." if len(invalid) > 5 else "")
+            reasons = [kind or "not an image extension" for kind in kinds[~mask]]
+            shown = ", ".join(f"{v!r} ({why})" for v, why in zip(invalid[:5], reasons)) + (
+                " ..." if len(invalid) > 5 else ""
+            )
             warnings.warn(
-                f'Found {len(invalid)} invalid image filename(s) in x_col="{x_col}" (missing, or not '
-                f"one of the extensions {', '.join(image_files.WHITE_LIST_FORMATS)}): {shown}. "
-                "These filename(s) will be ignored.",
+                f'Found {len(invalid)} invalid image filename(s) in x_col="{x_col}" (missing, not a '
+                f"regular file, or not one of the extensions {', '.join(image_files.WHITE_LIST_FORMATS)}): "
+                f"{shown}. These filename(s) will be ignored.",
                 stacklevel=4,
             )
         return df[mask.to_numpy()]

@@ -4,11 +4,21 @@ Images are decoded with Pillow in a thread pool (Pillow releases the GIL while
 decoding). Every file is checked once when an iterator is created, so a
 corrupt, truncated or non-image file is reported (or skipped, with a warning
 naming it) before training starts, never in the middle of an epoch.
+
+Only regular files (or symbolic links to them) are read as images: a path is
+``os.stat``-ed before it is opened, so a FIFO, a device (``/dev/zero``), a
+socket, a directory or a dangling link named ``x.jpg`` never blocks or eats
+memory. One file is read up to :data:`MAX_IMAGE_FILE_BYTES`, and an image
+declaring more than ``PIL.Image.MAX_IMAGE_PIXELS`` pixels (Pillow's
+decompression-bomb guard) is refused with an error naming the file.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +45,21 @@ INTERPOLATIONS = {
 }
 ON_ERROR = ("raise", "skip")
 _CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
+
+#: The largest image file read, in bytes (256 MiB): a bound on the memory one
+#: file can take. Raise it with ``kerasdl.data.image_files.MAX_IMAGE_FILE_BYTES
+#: = 2**30``, or set it to ``None`` to remove the bound.
+MAX_IMAGE_FILE_BYTES: int | None = 256 * 2**20
+
+_SPECIAL_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+_NOT_REGULAR = "only regular files (or symbolic links to them) are read as images"
+_BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid: int | None = None
@@ -86,26 +111,127 @@ def has_image_extension(filename: str) -> bool:
     return filename.lower().endswith(WHITE_LIST_FORMATS)
 
 
+def special_file_kind(path: str | os.PathLike[str]) -> str | None:
+    """``None`` for a regular file (or a symbolic link to one), else what ``path`` is.
+
+    Uses ``os.stat`` only: nothing is opened, so a FIFO cannot block.
+
+    Example:
+
+    >>> special_file_kind("/dev/null")
+    'a character device'
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a dangling symbolic link" if os.path.islink(path) else "missing"
+    except OSError as error:
+        return f"not accessible ({error.strerror or type(error).__name__})"
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def warn_special_files(special: Sequence[tuple[str, str]], stacklevel: int = 3) -> None:
+    """Warn once about the ``(path, kind)`` entries a folder scan skipped."""
+    if not special:
+        return
+    shown = ", ".join(f"{p!r} ({kind})" for p, kind in special[:20])
+    more = f" ... and {len(special) - 20} more" if len(special) > 20 else ""
+    warnings.warn(
+        f"Skipping {len(special)} path(s) with an image extension that are not regular files "
+        f"({_NOT_REGULAR}): {shown}{more}.",
+        stacklevel=stacklevel + 1,
+    )
+
+
 def list_image_files(directory: str, follow_links: bool = False) -> list[str]:
     """Image files under ``directory`` (recursively), relative to it, in the legacy order.
 
     Folders are walked in sorted order and files sorted within each folder,
-    exactly like the legacy ``_iter_valid_files``.
+    exactly like the legacy ``_iter_valid_files``. Entries that are not
+    regular files (FIFOs, devices, sockets, dangling links) are left out with
+    one warning naming them.
     """
-    found = []
+    found, special = [], []
     for root, _, files in sorted(os.walk(directory, followlinks=follow_links), key=lambda item: item[0]):
         for name in sorted(files):
             if has_image_extension(name):
-                found.append(os.path.relpath(os.path.join(root, name), directory))
+                path = os.path.join(root, name)
+                kind = special_file_kind(path)
+                if kind is None:
+                    found.append(os.path.relpath(path, directory))
+                else:
+                    special.append((path, kind))
+    warn_special_files(special, stacklevel=4)
     return found
 
 
-def _open(path: str) -> Image.Image:
-    with open(path, "rb") as handle:
-        data = handle.read()
-    import io
+class ImageFileError(ValueError):
+    """A file refused before decoding (not a regular file, too large, a decompression bomb)."""
 
-    return Image.open(io.BytesIO(data))
+
+def read_image_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of one image file: a regular file of at most :data:`MAX_IMAGE_FILE_BYTES`.
+
+    The path is ``os.stat``-ed before it is opened, and opened non-blocking
+    and ``fstat``-ed again (a file swapped for a FIFO in between cannot block).
+
+    Raises:
+        FileNotFoundError: If ``path`` does not exist.
+        ImageFileError: If it is not a regular file or is over the limit.
+    """
+    path = os.fspath(path)
+    kind = special_file_kind(path)
+    if kind == "missing":
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    if kind is not None:
+        raise ImageFileError(f"it is {kind}, not a regular file; {_NOT_REGULAR}")
+    limit = MAX_IMAGE_FILE_BYTES
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageFileError(f"it is not a regular file (it changed as it was opened); {_NOT_REGULAR}")
+        # Read at most one byte past the limit: a file growing after the fstat is caught too.
+        too_big = limit is not None and info.st_size > limit
+        data = b"" if too_big else handle.read(-1 if limit is None else limit + 1)
+        size = max(info.st_size, len(data))
+    if limit is not None and size > limit:
+        raise ImageFileError(
+            f"it is {size:,} bytes, over the {limit:,}-byte limit on one image file; to read it, raise "
+            "the limit (kerasdl.data.image_files.MAX_IMAGE_FILE_BYTES = 2**30) or set it to None"
+        )
+    return data
+
+
+def _bomb_message(detail: str) -> str:
+    return (
+        f"{detail}, over Pillow's decompression-bomb guard PIL.Image.MAX_IMAGE_PIXELS="
+        f"{Image.MAX_IMAGE_PIXELS!r}; if the image is genuine, raise the limit "
+        "(PIL.Image.MAX_IMAGE_PIXELS = ...) or set it to None"
+    )
+
+
+def open_image_bytes(data: bytes) -> Image.Image:
+    """``PIL.Image.open`` on ``data`` (header only), refusing decompression bombs.
+
+    Pillow only warns between ``MAX_IMAGE_PIXELS`` and twice that; here
+    anything over ``MAX_IMAGE_PIXELS`` raises :class:`ImageFileError`.
+    """
+    try:
+        image = Image.open(io.BytesIO(data))
+    except _BOMB_ERRORS as error:  # the warning too, where warnings are errors
+        raise ImageFileError(_bomb_message(str(error).rstrip("."))) from error
+    limit = Image.MAX_IMAGE_PIXELS
+    width, height = image.size
+    if limit is not None and width * height > limit:
+        raise ImageFileError(_bomb_message(f"it declares {width}x{height} = {width * height:,} pixels"))
+    return image
+
+
+def _open(path: str) -> Image.Image:
+    return open_image_bytes(read_image_bytes(path))
 
 
 def _convert(image: Image.Image, color_mode: str) -> Image.Image:
@@ -161,7 +287,7 @@ def load_image(
     try:
         image = _load_pil(path, color_mode, target_size, interpolation, keep_aspect_ratio)
         array = np.asarray(image)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except (OSError, SyntaxError, ValueError, *_BOMB_ERRORS) as error:
         raise ValueError(f"Could not read the image file {os.fspath(path)!r}: {error}") from error
     if array.dtype != np.uint8:
         array = array.astype(np.float32)
@@ -222,7 +348,7 @@ class PackedBatch:
             path = self.paths[i]
             try:
                 data = _load_pil(path, **self.kwargs).tobytes("raw", self._rawmode)
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+            except (OSError, SyntaxError, ValueError, *_BOMB_ERRORS) as error:
                 raise ValueError(f"Could not read the image file {os.fspath(path)!r}: {error}") from error
             self.buffer[i] = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
 
@@ -260,16 +386,27 @@ def load_images(paths: Sequence[str], packed: bool = False, **kwargs: Any) -> np
     return np.stack([a.astype(dtype, copy=False) for a in arrays]) if arrays else np.zeros((0,), dtype)
 
 
-def inspect_image(path: str) -> tuple[str | None, str | None]:
+def inspect_image(
+    path: str, decode: Callable[[bytes, Image.Image], None] | None = None
+) -> tuple[str | None, str | None]:
     """Return ``(mode, None)`` for a decodable image, ``(None, reason)`` otherwise.
 
     JPEGs are decoded in Pillow's draft mode (1/8 scale), which still reads
     the whole entropy-coded stream: truncation is found at a fraction of the
-    cost of a full decode.
+    cost of a full decode. ``decode(data, image)``, if given, replaces
+    Pillow's decode (``image`` is the opened, not yet decoded, Pillow image)
+    and raises ``ValueError(reason)`` for a file it cannot read.
     """
     try:
-        image = _open(path)
+        data = read_image_bytes(path)
+        image = open_image_bytes(data)
         mode = image.mode
+        if decode is not None:
+            try:
+                decode(data, image)
+            except ValueError as error:
+                return None, str(error)
+            return mode, None
         if image.format == "JPEG":
             image.draft(image.mode, (1, 1))
         image.load()
@@ -278,12 +415,24 @@ def inspect_image(path: str) -> tuple[str | None, str | None]:
         return None, "file not found"
     except Image.UnidentifiedImageError:
         return None, "not an image format Pillow can read"
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except ImageFileError as error:
+        return None, str(error)
+    except (OSError, SyntaxError, ValueError, *_BOMB_ERRORS) as error:
         return None, f"{type(error).__name__}: {error}"
 
 
-def check_images(paths: Sequence[str], on_error: str, what: str = "image") -> tuple[np.ndarray, list[str]]:
-    """Decode-check every file; raise for bad ones, or warn and drop them with ``on_error="skip"``.
+def check_images(
+    paths: Sequence[str],
+    on_error: str,
+    what: str = "image",
+    decode: Callable[[bytes, Image.Image], None] | None = None,
+) -> tuple[np.ndarray, list[str]]:
+    """Check every file; raise for bad ones, or warn and drop them with ``on_error="skip"``.
+
+    A file is bad if it is not a regular file, is over
+    :data:`MAX_IMAGE_FILE_BYTES`, declares more than
+    ``PIL.Image.MAX_IMAGE_PIXELS`` pixels, or does not decode (with Pillow,
+    or with ``decode``: see :func:`inspect_image`).
 
     Returns:
         ``(keep, modes)``: a boolean mask of the good files and their Pillow modes.
@@ -292,16 +441,16 @@ def check_images(paths: Sequence[str], on_error: str, what: str = "image") -> tu
         ValueError: With ``on_error="raise"``, naming each unreadable file.
     """
     on_error = check_choice(on_error, "on_error", ON_ERROR)
-    results = thread_map(inspect_image, list(paths))
+    results = thread_map(lambda p: inspect_image(p, decode), list(paths))
     keep = np.array([mode is not None for mode, _ in results], dtype=bool)
     bad = [(p, reason) for p, (mode, reason) in zip(paths, results) if mode is None]
     if bad and on_error == "raise":
         shown = "\n".join(f"  {p}: {reason}" for p, reason in bad[:20])
         more = f"\n  ... and {len(bad) - 20} more" if len(bad) > 20 else ""
         raise ValueError(
-            f"{len(bad)} {what} file(s) cannot be decoded (corrupt, truncated or not an image):\n"
-            f"{shown}{more}\nRemove or replace them, or pass on_error='skip' to skip them with a "
-            f"warning. Received: on_error='raise'"
+            f"{len(bad)} {what} file(s) cannot be decoded (corrupt, truncated, not an image, too large "
+            f"or not a regular file):\n{shown}{more}\nRemove or replace them, or pass on_error='skip' to "
+            "skip them with a warning. Received: on_error='raise'"
         )
     for p, reason in bad:
         warnings.warn(f"Skipping unreadable image file {p!r} ({reason}).", stacklevel=3)

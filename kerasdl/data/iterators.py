@@ -10,7 +10,11 @@ reproducible: with a ``seed``, batch ``i`` of epoch ``e`` depends only on
 
 Discovery follows the legacy classes exactly (sorted class folders, sorted
 files, the same extension white-list and the same ``validation_split``
-slices), and every file is decode-checked up front.
+slices), and every file is decode-checked up front. Paths that are not
+regular files (a FIFO, a device such as ``/dev/zero``, a socket, a dangling
+link) are never opened: a folder scan skips them with a warning naming them,
+and a file named explicitly (a DataFrame row with ``validate_filenames=False``)
+fails the check like a corrupt file.
 """
 
 from __future__ import annotations

@@ -6,6 +6,12 @@ objects that decode in parallel, cache the decoded images, shuffle, batch,
 augment the training split on whole batches in parallel and prefetch. The
 result feeds ``model.fit`` on every Keras backend (Keras reads ``tf.data`` on
 JAX and PyTorch too); TensorFlow is imported only when the function runs.
+
+Every file is checked before the pipeline is built with the decoder the
+pipeline uses (``tf.io.decode_image``), after a look at its magic bytes, so a
+TIFF named ``x.png`` is reported up front rather than mid-epoch. The pipeline
+carries each path with the size the check saw, and a file truncated or
+rewritten since fails with an error naming it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from kerasdl.data.augmentation import as_pipeline, augmentation_layers
-from kerasdl.data.image_files import check_images
+from kerasdl.data.image_files import check_images, special_file_kind, warn_special_files
 from kerasdl.utils.backend import backend_name, require_tensorflow
 from kerasdl.utils.validation import check_choice, check_positive_int, check_shape
 
@@ -33,6 +39,75 @@ COLOR_MODES = ("rgb", "grayscale", "rgba")
 SUBSETS = (None, "training", "validation", "both")
 _CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
 _SHUFFLE_BUFFER = 1024
+#: The formats ``tf.io.decode_image`` reads, by their magic bytes: ``(offset, bytes)`` pairs.
+_TF_MAGIC = {
+    "JPEG": ((0, b"\xff\xd8\xff"),),
+    "PNG": ((0, b"\x89PNG\r\n\x1a\n"),),
+    "GIF": ((0, b"GIF87a"),),
+    "GIF89a": ((0, b"GIF89a"),),
+    "BMP": ((0, b"BM"),),
+    "WebP": ((0, b"RIFF"), (8, b"WEBP")),
+}
+_TF_FORMATS = "JPEG, PNG, GIF, BMP and WebP"
+
+
+def _sniff(data: bytes) -> str | None:
+    """The ``tf.io.decode_image`` format of ``data`` by its magic bytes, or ``None``."""
+    for name, parts in _TF_MAGIC.items():
+        if all(data[at : at + len(magic)] == magic for at, magic in parts):
+            return "GIF" if name == "GIF89a" else name
+    return None
+
+
+def _tf_decode_check(tf: Any, channels: int) -> Any:
+    """A :func:`~kerasdl.data.image_files.check_images` ``decode``: what the pipeline's decoder reads."""
+
+    def decode(data: bytes, image: Any) -> None:
+        if _sniff(data) is None:
+            raise ValueError(
+                f"its contents are {image.format or 'an unknown format'}, which tf.io.decode_image does not "
+                f"read (it reads {_TF_FORMATS}, told apart by their first bytes, not the file name); convert "
+                "it, e.g. PIL.Image.open(path).save(new_path, 'PNG')"
+            )
+        try:
+            tf.io.decode_image(data, channels=channels, expand_animations=False)
+        except tf.errors.OpError as error:
+            detail = error.message.rsplit("}} ", 1)[-1]
+            raise ValueError(f"tf.io.decode_image cannot decode this {image.format} file: {detail}") from None
+
+    return decode
+
+
+def _paths_dataset(
+    tf: Any, paths: Sequence[str], labels: Any, image_size: tuple[int, int], channels: int
+) -> Any:
+    """Decoded images (zipped with ``labels`` unless ``None``) from checked files.
+
+    Each file's size when it was checked travels with its path; a file whose
+    size differs when it is read (truncated or rewritten since) fails with an
+    error naming it, rather than with a decode error naming no file.
+    """
+    sizes = np.array([os.stat(p).st_size for p in paths], dtype=np.int64)
+
+    def load(path: Any, size: Any) -> Any:
+        contents = tf.io.read_file(path)
+        assertion = tf.debugging.Assert(
+            tf.equal(tf.cast(tf.strings.length(contents), tf.int64), size),
+            ["image_dataset: the image file", path, "has changed since image_dataset checked it (its size "
+             "differs); re-create the dataset after changing files"],
+        )
+        with tf.control_dependencies([assertion]):
+            image = tf.io.decode_image(contents, channels=channels, expand_animations=False)
+        image = tf.image.resize(image, image_size)
+        image.set_shape((*image_size, channels))
+        return image
+
+    images = tf.data.Dataset.from_tensor_slices((np.array(paths, dtype=object).astype(str), sizes)).map(
+        load, num_parallel_calls=tf.data.AUTOTUNE
+    )
+    if labels is None:
+        return images
+    return tf.data.Dataset.zip((images, tf.data.Dataset.from_tensor_slices(labels)))
 
 
 def _augment_fn(augment: Any, seed: int | None) -> tuple[Any, float | None]:
@@ -153,15 +228,25 @@ def _from_dataframe(
         )
     base = Path(options["directory"]) if options["directory"] is not None else None
     paths = [str(base / str(p)) if base is not None else str(p) for p in frame[x_col]]
-    absent = [p for p in paths if not os.path.isfile(p)]
+    kinds = [special_file_kind(p) for p in paths]  # os.stat only: a FIFO is never opened
+    absent = [p for p, kind in zip(paths, kinds) if kind == "missing"]
     if absent:
         raise ValueError(
             f"{len(absent)} image file(s) in column {x_col!r} do not exist, e.g. {absent[:3]}. Check "
             f"`directory` (joined in front of relative names). Received: directory={options['directory']!r}"
         )
+    special = [(p, kind) for p, kind in zip(paths, kinds) if kind is not None]
+    if special:
+        shown = ", ".join(f"{p!r} ({kind})" for p, kind in special[:5])
+        raise ValueError(
+            f"{len(special)} path(s) in column {x_col!r} are not regular files, e.g. {shown}; only regular "
+            "files (or symbolic links to them) are read as images. Remove those rows. "
+            f"Received: {len(special)} such row(s)"
+        )
     if not paths:
         raise ValueError("The DataFrame has no rows. Received: source=<empty DataFrame>")
-    keep, _ = check_images(paths, options["on_error"])
+    channels = _CHANNELS[options["color_mode"]]
+    keep, _ = check_images(paths, options["on_error"], decode=_tf_decode_check(tf, channels))
     if not keep.all():
         frame = frame[keep]
         paths = [p for p, ok in zip(paths, keep) if ok]
@@ -170,24 +255,11 @@ def _from_dataframe(
         if label_mode is not None
         else (None, [])
     )
-    channels = _CHANNELS[options["color_mode"]]
-
-    def load(path: Any) -> Any:
-        image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
-        image = tf.image.resize(image, image_size)
-        image.set_shape((*image_size, channels))
-        return image
-
     splits = _split(len(paths), options["validation_split"], options["seed"])
     datasets = {}
     for key, index in splits.items():
-        images = tf.data.Dataset.from_tensor_slices(np.array(paths)[index]).map(
-            load, num_parallel_calls=tf.data.AUTOTUNE
-        )
-        if labels is not None:
-            encoded = _encode(tf, labels[index], label_mode, len(names))
-            images = tf.data.Dataset.zip((images, tf.data.Dataset.from_tensor_slices(encoded)))
-        datasets[key] = images
+        encoded = None if labels is None else _encode(tf, labels[index], label_mode, len(names))
+        datasets[key] = _paths_dataset(tf, [paths[i] for i in index], encoded, image_size, channels)
     return datasets, names
 
 
@@ -246,23 +318,28 @@ def _from_directory(
                 f"`class_names` {missing} are not subfolders of {str(source)!r} (found {classes}). "
                 f"Received: class_names={list(options['class_names'])!r}"
             )
-    files = [
+    listed = [
         (os.path.join(root, f), name)
         for name in (options["class_names"] or classes)
         for root, _, names in sorted(os.walk(source / name))
         for f in sorted(names)
         if f.lower().endswith(IMAGE_EXTENSIONS)
     ]
-    keep, _ = check_images([f for f, _ in files], options["on_error"])
-    if not keep.all():  # on_error="skip": read the good files by path, labels from their folders
+    kinds = [special_file_kind(f) for f, _ in listed]  # os.stat only: a FIFO is never opened
+    warn_special_files([(f, kind) for (f, _), kind in zip(listed, kinds) if kind is not None], stacklevel=4)
+    files = [item for item, kind in zip(listed, kinds) if kind is None]
+    tf = require_tensorflow("image_dataset")
+    channels = _CHANNELS[options["color_mode"]]
+    keep, _ = check_images([f for f, _ in files], options["on_error"], decode=_tf_decode_check(tf, channels))
+    names = list(options["class_names"] or classes)
+    frame_options = dict(options, x_col="filename", y_col="class", directory=None, class_names=names)
+    if not keep.all() or len(files) < len(listed):
+        # Files were skipped: read the good ones by path, labels from their folders.
         import pandas as pd
 
         frame = pd.DataFrame([f for f, ok in zip(files, keep) if ok], columns=["filename", "class"])
-        names = list(options["class_names"] or classes)
-        return _from_dataframe(
-            require_tensorflow("image_dataset"), frame, image_size,
-            dict(options, x_col="filename", y_col="class", directory=None, class_names=names),
-        )
+        return _from_dataframe(tf, frame, image_size, frame_options)
+    # Keras's own listing, shuffle and split (the same files for the same seed), read by our loader.
     split, subset = options["validation_split"], "both" if options["validation_split"] else None
     with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Using N files..." even when quiet
         result = keras.utils.image_dataset_from_directory(
@@ -279,9 +356,24 @@ def _from_directory(
             subset=subset,
             verbose=False,
         )
-    if subset == "both":
-        return {"training": result[0], "validation": result[1]}, list(result[0].class_names)
-    return {"all": result}, list(result.class_names)
+    parts = {"training": result[0], "validation": result[1]} if subset == "both" else {"all": result}
+    class_of = {os.path.normpath(f): name for f, name in files}
+    names = list(parts[next(iter(parts))].class_names)
+    lookup = {name: i for i, name in enumerate(names)}
+    datasets = {}
+    for key, ds in parts.items():
+        paths = [os.path.normpath(p) for p in ds.file_paths]
+        if any(p not in class_of for p in paths):  # a listing we did not check: never read it
+            import pandas as pd
+
+            frame = pd.DataFrame(files, columns=["filename", "class"])
+            return _from_dataframe(tf, frame, image_size, frame_options)
+        labels = None
+        if options["label_mode"] is not None:
+            indices = np.array([lookup[class_of[p]] for p in paths], dtype=np.int64)
+            labels = _encode(tf, indices, options["label_mode"], len(names))
+        datasets[key] = _paths_dataset(tf, paths, labels, image_size, channels)
+    return datasets, names
 
 
 def _finish(tf: Any, ds: Any, train: bool, augment: Any, rescale: float | None, options: dict) -> Any:
@@ -383,10 +475,16 @@ def image_dataset(
             Defaults to ``None``.
         class_names: Explicit class order (directory subfolders or label
             values). Defaults to ``None`` (sorted).
-        on_error: Every file is decode-checked before the pipeline is built:
-            ``"raise"`` names each corrupt, truncated or non-image file;
-            ``"skip"`` warns about each and leaves it out. Defaults to
-            ``"raise"``.
+        on_error: Every file is decode-checked with ``tf.io.decode_image``
+            before the pipeline is built: ``"raise"`` names each corrupt,
+            truncated or non-image file, each file in a format the decoder
+            does not read (a TIFF named ``x.png``: the format comes from the
+            file's first bytes), each file over
+            ``kerasdl.data.image_files.MAX_IMAGE_FILE_BYTES`` and each image
+            over ``PIL.Image.MAX_IMAGE_PIXELS``; ``"skip"`` warns about each
+            and leaves it out. Paths that are not regular files (FIFOs,
+            devices, dangling links) are skipped with a warning in a
+            directory and refused in a DataFrame. Defaults to ``"raise"``.
 
     Returns:
         A ``tf.data.Dataset`` of ``(images, labels)`` batches (``images``
