@@ -24,6 +24,13 @@ AUTO_MPG_COLUMNS = (
 #: The UCI codes of the ``Origin`` column.
 ORIGINS = {1: "USA", 2: "Europe", 3: "Japan"}
 _INT_COLUMNS = ("Cylinders", "Model Year", "Origin")
+#: The accepted range of each integer column, and what it means (the UCI file has 3-8 cylinders,
+#: model years 70-82 and origins 1-3). The other columns must be finite numbers >= 0.
+_INT_RANGES = {
+    "Cylinders": (1, 16, "a number of cylinders"),
+    "Model Year": (0, 99, "a two-digit model year, 70 for 1970"),
+    "Origin": (min(ORIGINS), max(ORIGINS), "1 (USA), 2 (Europe) or 3 (Japan)"),
+}
 
 
 def parse_auto_mpg(text: str, source: str = "<text>") -> Any:
@@ -43,7 +50,9 @@ def parse_auto_mpg(text: str, source: str = "<text>") -> Any:
         A DataFrame with the columns ``AUTO_MPG_COLUMNS``.
 
     Raises:
-        ValueError: If a line does not have eight numbers and a quoted name
+        ValueError: If a line does not have eight numbers and a quoted name,
+            a number is not finite or is negative, or cylinders (1-16),
+            model year (0-99) or origin (1-3) is not an integer in its range
             (the message gives the line number).
 
     Example:
@@ -71,6 +80,8 @@ def parse_auto_mpg(text: str, source: str = "<text>") -> Any:
             values = [math.nan if f == "?" else float(f) for f in fields]
         except ValueError as error:
             raise ValueError(f"{source!r} line {number}: {error}. Received line: {line!r}") from error
+        for column, field, value in zip(AUTO_MPG_COLUMNS, fields, values):
+            _check_value(column, field, value, source, number)
         rows.append([*values, name])
     if not rows:
         raise ValueError(f"{source!r} holds no auto-mpg rows; the file is empty or truncated.")
@@ -79,6 +90,25 @@ def parse_auto_mpg(text: str, source: str = "<text>") -> Any:
         if not frame[column].isna().any():
             frame[column] = frame[column].astype("int64")
     return frame
+
+
+def _check_value(column: str, field: str, value: float, source: str, number: int) -> None:
+    """Refuse a value no car has: not finite, negative, or a non-integral or implausible code."""
+    if math.isnan(value) and field == "?":
+        return
+    if column in _INT_RANGES:
+        low, high, meaning = _INT_RANGES[column]
+        if not (math.isfinite(value) and value == int(value) and low <= value <= high):
+            raise ValueError(
+                f"{source!r} line {number}: `{column}` must be an integer from {low} to {high} ({meaning}). "
+                f"The file is corrupt or not the UCI auto-mpg.data; download it again. Received: {field!r}"
+            )
+    elif not (math.isfinite(value) and value >= 0):
+        raise ValueError(
+            f"{source!r} line {number}: `{column}` must be a finite number >= 0 (or ? when missing). "
+            "The file "
+            f"is corrupt or not the UCI auto-mpg.data; download it again. Received: {field!r}"
+        )
 
 
 def _finish(frame: Any, dropna: bool, one_hot_origin: bool, split: float | None, seed: int) -> Any:

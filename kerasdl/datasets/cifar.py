@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import os
-import pickle
 import tarfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -19,6 +17,7 @@ from kerasdl.datasets._files import (
     not_found_message,
 )
 from kerasdl.datasets._files import download as _download
+from kerasdl.datasets._safe_pickle import restricted_loads
 
 #: The tarball the publisher (Alex Krizhevsky, University of Toronto) distributes.
 CIFAR10_TARBALL = "cifar-10-python.tar.gz"
@@ -33,36 +32,6 @@ CIFAR10_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6)) + ("test_batch",
 CIFAR10_CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
 )
-
-# The only globals a CIFAR batch pickle needs: a dict of lists, bytes and one
-# uint8 NumPy array (``_codecs.encode`` rebuilds bytes in protocol-2 pickles
-# written by Python 3). Anything else (os.system, builtins.eval...) is refused.
-_ALLOWED_GLOBALS = frozenset(
-    {
-        ("_codecs", "encode"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy.core.numeric", "_frombuffer"),
-        ("numpy._core.numeric", "_frombuffer"),
-    }
-)
-
-
-class _RefusedGlobal(pickle.UnpicklingError):
-    pass
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise _RefusedGlobal(
-            f"Refusing to load `{module}.{name}` from a CIFAR batch: only NumPy arrays are "
-            "allowed. The file is corrupt or was tampered with."
-        )
-
 
 def read_cifar_batch(data: bytes, source: str = "<bytes>") -> tuple[np.ndarray, np.ndarray]:
     """Decode one pickled CIFAR batch into channels-last images and labels.
@@ -94,14 +63,9 @@ def read_cifar_batch(data: bytes, source: str = "<bytes>") -> tuple[np.ndarray, 
     ((2, 32, 32, 3), [3, 5])
     """
     try:
-        batch = _RestrictedUnpickler(io.BytesIO(data), encoding="bytes").load()
-    except _RefusedGlobal as error:
-        raise ValueError(f"{source!r} is not a valid CIFAR batch: {error}") from error
-    except Exception as error:  # EOFError, ValueError, ... from a truncated or foreign file
-        raise ValueError(
-            f"{source!r} is not a valid CIFAR batch (corrupt or truncated: "
-            f"{type(error).__name__}: {error}). Download the data set again."
-        ) from error
+        batch = restricted_loads(data, source, encoding="bytes")
+    except ValueError as error:
+        raise ValueError(f"{source!r} is not a valid CIFAR batch: {error}") from None
     if not isinstance(batch, dict):
         raise ValueError(f"{source!r} is not a CIFAR batch: it holds a {type(batch).__name__}, not a dict.")
     batch = {k.decode("utf-8") if isinstance(k, bytes) else k: v for k, v in batch.items()}
@@ -110,10 +74,23 @@ def read_cifar_batch(data: bytes, source: str = "<bytes>") -> tuple[np.ndarray, 
             f"{source!r} is not a CIFAR-10 batch: expected the keys 'data' and 'labels', found "
             f"{sorted(map(str, batch))}."
         )
-    images, labels = batch["data"], np.asarray(batch["labels"])
+    images, labels = batch["data"], batch["labels"]
     if not isinstance(images, np.ndarray) or images.ndim != 2 or images.shape[1] != 3 * 32 * 32:
         shape = getattr(images, "shape", type(images).__name__)
         raise ValueError(f"{source!r}: 'data' must be an (n, 3072) array of pixels, found {shape}.")
+    if images.dtype != np.uint8:
+        raise ValueError(
+            f"{source!r}: 'data' must hold uint8 pixels (0-255), as the publisher's batches do; the batch "
+            f"is corrupt or not a CIFAR-10 batch. Received: dtype {images.dtype}"
+        )
+    if not isinstance(labels, (list, np.ndarray)) or not all(
+        isinstance(label, (int, np.integer)) and not isinstance(label, bool) for label in labels
+    ):
+        raise ValueError(
+            f"{source!r}: 'labels' must be a list of integer class ids 0-9; the batch is corrupt. "
+            f"Received: {str(labels)[:60]}"
+        )
+    labels = np.asarray(labels, dtype=np.int64)
     if labels.ndim != 1 or len(labels) != len(images):
         raise ValueError(
             f"{source!r}: {len(images)} images but labels of shape {labels.shape}; the batch is corrupt."
@@ -134,14 +111,24 @@ def _read_tarball(path: Path) -> dict[str, bytes]:
                     handle = archive.extractfile(member)
                     if handle is not None:
                         members[name] = handle.read()
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise ValueError(
-            f"Could not read {str(path)!r}: {error}. The file is corrupt or truncated; download it again."
+            f"Could not read {str(path)!r}: {error}. The file is corrupt or truncated; delete it and "
+            "download it again."
         ) from error
     missing = [b for b in CIFAR10_BATCHES if b not in members]
     if missing:
         raise ValueError(f"{str(path)!r} lacks the CIFAR-10 batches {missing}; download it again.")
     return members
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ValueError(
+            f"Could not read the CIFAR-10 batch {str(path)!r}: {error}. Check its permissions."
+        ) from error
 
 
 def load_cifar10(
@@ -210,7 +197,7 @@ def load_cifar10(
         members = _read_tarball(found[0])
         raw = [(members[b], f"{found[0]}:{b}") for b in CIFAR10_BATCHES]
     else:
-        raw = [(path.read_bytes(), str(path)) for path in found]
+        raw = [(_read_bytes(path), str(path)) for path in found]
     batches = [read_cifar_batch(data, source) for data, source in raw]
     x_train = np.concatenate([images for images, _ in batches[:5]])
     y_train = np.concatenate([labels for _, labels in batches[:5]])

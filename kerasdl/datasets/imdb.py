@@ -11,61 +11,67 @@ array classes, so a tampered file cannot run code (as Keras 3.15 does, not
 
 from __future__ import annotations
 
-import io
 import json
+import math
 import os
-import pickle
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kerasdl.datasets._files import DatasetNotFoundError, download, find_files, not_found_message
+from kerasdl.datasets._safe_pickle import restricted_loads
 
 _IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz"
 _IMDB_HASH = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 _WORD_INDEX_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
 _WORD_INDEX_HASH = "bfafd718b763782e994055a2d397834f"
 
-# Rebuilding an object array of lists needs exactly these globals (both NumPy 1 and 2 spellings).
-_ALLOWED_GLOBALS = frozenset(
-    {
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-    }
-)
+#: The largest total size, in bytes, that :func:`load_npz_safely` decompresses from the ``.npy``
+#: members of an archive, read from the zip directory before anything is decompressed (the
+#: Keras ``imdb.npz`` holds about 40 MB). Pass ``max_bytes=`` or set
+#: ``kerasdl.datasets.imdb.NPZ_MAX_BYTES`` to raise it.
+NPZ_MAX_BYTES = 1 << 30
+#: How many times its compressed size a pickled (object) member may decompress to, beyond its
+#: first MiB: unpickling costs about 20 bytes of memory per pickled byte, so a pickle must not
+#: be a decompression bomb. Pickled word ids compress about 3 to 1. Set
+#: ``kerasdl.datasets.imdb.NPZ_MAX_PICKLE_RATIO`` to raise it.
+NPZ_MAX_PICKLE_RATIO = 100
+_PICKLE_ALLOWANCE = 1 << 20
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-class _ArrayOnlyUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(
-            f"Refusing to load `{module}.{name}` from a data set file: only NumPy arrays are "
-            "allowed. The file is corrupt or malicious; download it again."
-        )
-
-
-def load_npz_safely(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+def load_npz_safely(
+    path: str | os.PathLike[str], *, max_bytes: int | None = None, allow_pickle: bool = True
+) -> dict[str, np.ndarray]:
     """Read an ``.npz`` archive, allowing pickled object arrays of NumPy data only.
 
-    Numeric members are read with pickling disabled; object members (ragged
-    lists such as the IMDB reviews) with an unpickler that accepts nothing but
-    the NumPy array classes, so loading cannot execute code.
+    Every size is checked before it is allocated: the members' total
+    decompressed size (from the zip directory) against ``max_bytes``, each
+    ``.npy`` header's shape and dtype against the bytes the member really
+    holds, and a pickled member's decompressed size against its compressed
+    size (``NPZ_MAX_PICKLE_RATIO``). Numeric members are read with pickling
+    disabled; object members (ragged lists such as the IMDB reviews) with an
+    unpickler that accepts nothing but the NumPy array classes and checks
+    every array against its data, so loading cannot execute code.
 
     Args:
         path: The ``.npz`` file.
+        max_bytes: The largest total decompressed size accepted. Defaults
+            to ``None`` (``NPZ_MAX_BYTES``, 1 GiB).
+        allow_pickle: Whether object members are accepted (through the
+            restricted unpickler). Defaults to ``True``.
 
     Returns:
         ``{member name: array}``.
 
     Raises:
-        ValueError: If the file is not a readable ``.npz`` archive.
+        ValueError: If the file is not a readable ``.npz`` archive, a size
+            is over its limit or does not match, or a pickle asks for
+            anything but NumPy arrays (also a ``pickle.UnpicklingError``).
 
     Example:
 
@@ -78,34 +84,123 @@ def load_npz_safely(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     >>> load_npz_safely(path)["x"].tolist()
     [[1, 2], [3]]
     """
+    return _load_npz(path, max_bytes, allow_pickle)[0]
+
+
+def _load_npz(
+    path: str | os.PathLike[str], max_bytes: int | None, allow_pickle: bool
+) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """``load_npz_safely``, also returning each member's decompressed size."""
+    limit = NPZ_MAX_BYTES if max_bytes is None else max_bytes
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 0:
+        raise ValueError(f"`max_bytes` must be None or an integer >= 0. Received: max_bytes={max_bytes!r}")
+    name = str(path)
     arrays: dict[str, np.ndarray] = {}
+    sizes: dict[str, int] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                if not member.endswith(".npy"):
-                    continue
-                with archive.open(member) as raw:
-                    buffer = io.BytesIO(raw.read())
-                arrays[member[: -len(".npy")]] = _read_npy(buffer)
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+            members = [info for info in archive.infolist() if info.filename.endswith(".npy")]
+            declared = sum(info.file_size for info in members)
+            if declared > limit:
+                raise ValueError(
+                    f"{name!r} declares {declared:,} bytes of arrays once decompressed, more than the "
+                    "limit of "
+                    f"{int(limit):,} bytes. The file is corrupt or a decompression bomb; if it is "
+                    "genuine, pass "
+                    f"a larger `max_bytes=` (or raise kerasdl.datasets.imdb.NPZ_MAX_BYTES). "
+                    f"Received: {len(members)} members, {declared:,} bytes"
+                )
+            for info in members:
+                key = info.filename[: -len(".npy")]
+                arrays[key] = _read_member(archive, info, name, allow_pickle)
+                sizes[key] = info.file_size
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise ValueError(
-            f"Could not read {str(path)!r} as an .npz archive: {error}. The file is corrupt or "
-            "truncated; download it again."
+            f"Could not read {name!r} as an .npz archive: {type(error).__name__}: {error}. The file is "
+            "corrupt or truncated; delete it and download it again."
         ) from error
-    return arrays
+    return arrays, sizes
 
 
-def _read_npy(buffer: io.BytesIO) -> np.ndarray:
-    try:
-        return np.lib.format.read_array(buffer, allow_pickle=False)
-    except ValueError:
-        buffer.seek(0)
-        version = np.lib.format.read_magic(buffer)
-        if version[0] == 1:
-            np.lib.format.read_array_header_1_0(buffer)
-        else:  # 2.0 and 3.0 share the header-length layout
-            np.lib.format.read_array_header_2_0(buffer)
-        return _ArrayOnlyUnpickler(buffer).load()
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, allow_pickle: bool
+) -> np.ndarray:
+    source = f"{name}:{info.filename}"
+    with archive.open(info) as raw:
+        try:
+            version = np.lib.format.read_magic(raw)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(raw)
+            elif version in ((2, 0), (3, 0)):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(raw)
+            else:
+                raise ValueError(f"unsupported .npy format version {version}")
+        except ValueError as error:
+            raise ValueError(
+                f"{source!r} is not a valid .npy member: {error}. The file is corrupt; delete it and "
+                "download "
+                f"it again. Received: {info.file_size:,} bytes"
+            ) from error
+        payload = info.file_size - raw.tell()
+        if dtype.hasobject:
+            if not allow_pickle:
+                raise ValueError(
+                    f"{source!r} is a pickled object array, which this data set never holds. The file is not "
+                    f"the published one; delete it and download it again. Received: dtype {dtype}"
+                )
+            ceiling = NPZ_MAX_PICKLE_RATIO * info.compress_size + _PICKLE_ALLOWANCE
+            if info.file_size > ceiling:
+                raise ValueError(
+                    f"{source!r} is a pickle of {info.file_size:,} bytes compressed into "
+                    f"{info.compress_size:,}: "
+                    f"more than {NPZ_MAX_PICKLE_RATIO} times its compressed size (limit {ceiling:,} bytes). "
+                    "The file is a decompression bomb or corrupt; if it is genuine, raise "
+                    "kerasdl.datasets.imdb.NPZ_MAX_PICKLE_RATIO. "
+                    f"Received: ratio {info.file_size / max(info.compress_size, 1):.0f}"
+                )
+            array = restricted_loads(raw.read(), source)
+            if not isinstance(array, np.ndarray) or array.shape != shape or array.dtype != dtype:
+                found = (
+                    f"shape {array.shape}, dtype {array.dtype}"
+                    if isinstance(array, np.ndarray)
+                    else type(array).__name__
+                )
+                raise ValueError(
+                    f"{source!r}: the header declares an array of shape {shape}, dtype {dtype} but the "
+                    "pickle "
+                    f"holds {found}. The file is corrupt or crafted; delete it and download it again."
+                )
+            return array
+        expected = math.prod(shape) * dtype.itemsize
+        if expected != payload:
+            raise ValueError(
+                f"{source!r}: the header declares shape {shape} of {dtype} ({expected:,} bytes) but the "
+                "member "
+                f"holds {payload:,} bytes of data. The file is corrupt, truncated or crafted; delete it and "
+                f"download it again. Received: shape={shape}"
+            )
+        flat = np.empty(math.prod(shape), dtype=dtype)
+        buffer, filled = flat.view(np.uint8), 0
+        while filled < payload:  # into the array itself: no second copy of the data
+            chunk = raw.read(min(1 << 24, payload - filled))
+            if not chunk:
+                break
+            buffer[filled : filled + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+            filled += len(chunk)
+    if filled != payload:
+        raise ValueError(
+            f"{source!r} is truncated: {filled:,} of {payload:,} bytes of data. Delete the file and download "
+            f"it again. Received: {filled:,} bytes"
+        )
+    return flat.reshape(shape[::-1]).transpose() if fortran else flat.reshape(shape)
 
 
 def _find_or_download(
@@ -178,8 +273,10 @@ def load_imdb(
     Raises:
         DatasetNotFoundError: If ``imdb.npz`` is nowhere (the message says
             where to put it).
-        ValueError: If an option is invalid, the file is corrupt, or
-            ``maxlen`` removes every review.
+        ValueError: If an option is invalid, the file is corrupt or over a
+            size limit (see :func:`load_npz_safely`), a word id is not an
+            integer >= 0, a label is not 0 or 1, or ``maxlen`` removes
+            every review.
 
     Example:
 
@@ -195,13 +292,16 @@ def load_imdb(
     start_char = _check_optional_int(start_char, "start_char", 0)
     oov_char = _check_optional_int(oov_char, "oov_char", 0)
     path = _find_or_download("imdb", "imdb.npz", _IMDB_URL, _IMDB_HASH, data_dir, download)
-    arrays = load_npz_safely(path)
+    arrays, sizes = _load_npz(path, None, True)
     missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in arrays]
     if missing:
         raise ValueError(
             f"{str(path)!r} is not the Keras IMDB file: it lacks {', '.join(missing)}. "
             "Download imdb.npz again."
         )
+    for split in ("train", "test"):
+        arrays[f"x_{split}"] = _check_reviews(arrays[f"x_{split}"], sizes[f"x_{split}"], f"{path}:x_{split}")
+        _check_labels(arrays[f"y_{split}"], len(arrays[f"x_{split}"]), f"{path}:y_{split}")
     rng = np.random.RandomState(seed)
     splits = []
     for split in ("train", "test"):
@@ -237,6 +337,58 @@ def load_imdb(
     return (_object_array(xs[:n]), np.asarray(labels_train)), (_object_array(xs[n:]), np.asarray(labels_test))
 
 
+def _check_reviews(x: np.ndarray, member_bytes: int, source: str) -> np.ndarray:
+    """Check that ``x`` is a 1-D array of reviews, each a list of word ids >= 0; return it as lists."""
+    if x.ndim != 1:
+        raise ValueError(
+            f"{source!r} must be a 1-D array of reviews (lists of word ids); the file is corrupt or not the "
+            f"Keras imdb.npz. Received: shape {x.shape}, dtype {x.dtype}"
+        )
+    if x.dtype != object:  # a rectangular array of ids: one row per review
+        if not np.issubdtype(x.dtype, np.integer) or (x.size and x.min() < 0):
+            raise ValueError(f"{source!r} must hold integer word ids >= 0. Received: dtype {x.dtype}")
+        return _object_array([[int(w) for w in row] for row in x.reshape(len(x), -1)])
+    rows = [row.tolist() if isinstance(row, np.ndarray) and row.ndim == 1 else row for row in x]
+    bad = next((i for i, row in enumerate(rows) if not isinstance(row, list)), None)
+    if bad is not None:
+        raise ValueError(
+            f"{source!r}[{bad}] must be a list of word ids; the file is corrupt or not the Keras imdb.npz. "
+            f"Received: {type(rows[bad]).__name__}"
+        )
+    # Every id costs a pickle at least one byte, unless rows are shared references to one list,
+    # which would multiply in memory once each review is shifted and copied below.
+    total = sum(map(len, rows))
+    if total > member_bytes:
+        raise ValueError(
+            f"{source!r} holds {total:,} word ids in a pickle of {member_bytes:,} bytes: its reviews are "
+            "shared references, a crafted file that would fill the memory once expanded. Delete it and "
+            f"download imdb.npz again. Received: {len(rows):,} reviews, {total:,} ids"
+        )
+    for i, row in enumerate(rows):
+        if row and (not set(map(type, row)) <= {int} or min(row) < 0):
+            found = next(w for w in row if type(w) is not int or w < 0)
+            raise ValueError(
+                f"{source!r}[{i}]: word ids must be integers >= 0; the file is corrupt or not the Keras "
+                f"imdb.npz. Delete it and download it again. Received: {found!r}"
+            )
+    return _object_array(rows)
+
+
+def _check_labels(y: np.ndarray, count: int, source: str) -> None:
+    if (
+        y.shape != (count,)
+        or not np.issubdtype(y.dtype, np.integer)
+        or (count and (y.min() < 0 or y.max() > 1))
+    ):
+        found = f"[{y.min()}, {y.max()}]" if y.size and np.issubdtype(y.dtype, np.number) else "-"
+        raise ValueError(
+            f"{source!r} must hold {count:,} integer labels 0 (negative) or 1 (positive), one per "
+            "review; the "
+            f"file is corrupt or not the Keras imdb.npz. Received: shape {y.shape}, dtype {y.dtype}, "
+            f"range {found}"
+        )
+
+
 def _object_array(rows: list[list[int]]) -> np.ndarray:
     out = np.empty(len(rows), dtype=object)
     out[:] = rows
@@ -262,6 +414,8 @@ def load_imdb_word_index(
 
     Raises:
         DatasetNotFoundError: If the file is nowhere.
+        ValueError: If the file is not a JSON object of words to integer
+            ranks >= 1.
 
     Example:
 
@@ -272,5 +426,23 @@ def load_imdb_word_index(
     path = _find_or_download(
         "imdb", "imdb_word_index.json", _WORD_INDEX_URL, _WORD_INDEX_HASH, data_dir, download
     )
-    with open(path, encoding="utf-8") as handle:
-        return {str(k): int(v) for k, v in json.load(handle).items()}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            index = json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(
+            f"Could not read {str(path)!r} as JSON: {type(error).__name__}: {error}. The file is corrupt or "
+            "truncated; delete it and download it again."
+        ) from error
+    if not isinstance(index, dict):
+        raise ValueError(
+            f"{str(path)!r} must be a JSON object of word -> rank; delete it and download it again. "
+            f"Received: a JSON {type(index).__name__}"
+        )
+    bad = next(((k, v) for k, v in index.items() if type(v) is not int or v < 1), None)
+    if bad is not None:
+        raise ValueError(
+            f"{str(path)!r}: every rank must be an integer >= 1; the file is corrupt. Delete it and download "
+            f"it again. Received: {bad[0]!r}: {bad[1]!r}"
+        )
+    return index

@@ -6,11 +6,22 @@ import os
 import shutil
 import tempfile
 import warnings
+import zipfile
+import zlib
 from pathlib import Path
 
 import keras
 
 from kerasdl.utils.io import atomic_write
+
+#: How many times its stored size a dataset of a weights file may declare, beyond its first MiB.
+#: Keras writes weights uncompressed (1 to 1); a dataset declaring gigabytes it does not store
+#: (never written, or compressed zeros) would be decompressed in full before any shape check.
+#: Set ``kerasdl.serialization.weights.MAX_H5_EXPANSION`` to raise it.
+MAX_H5_EXPANSION = 100
+_H5_ALLOWANCE = 1 << 20
+# What the HDF5 library and Keras's readers raise on a damaged file.
+_READ_ERRORS = (OSError, RuntimeError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
 def _weights_name(path: Path) -> Path:
@@ -85,14 +96,54 @@ def _hdf5_kind(path: Path) -> str:
             f"are written by `save_weights` (.weights.h5) or tf.keras `save`/`save_weights` (.h5). "
             f"Received: path={str(path)!r}"
         )
-    with h5py.File(path, "r") as handle:
-        if "model_weights" in handle or "layer_names" in handle.attrs:
-            return "legacy"
-        if "vars" in handle or "layers" in handle:
-            return "keras3"
+    try:
+        with h5py.File(path, "r") as handle:
+            _check_datasets(handle, path)
+            if "model_weights" in handle or "layer_names" in handle.attrs:
+                return "legacy"
+            if "vars" in handle or "layers" in handle:
+                return "keras3"
+    except _READ_ERRORS as error:
+        raise _damaged(path, error) from error
     raise ValueError(
         f"{str(path)!r} is an HDF5 file but holds no Keras weights (no 'layers'/'vars' groups and no "
         f"'layer_names' attribute). Received: path={str(path)!r}"
+    )
+
+
+def _check_datasets(handle: object, path: Path) -> None:
+    """Refuse datasets stored in other files, or declaring far more data than they store."""
+    import h5py
+
+    def visit(name: str, item: object) -> None:
+        if not isinstance(item, h5py.Dataset):
+            return
+        if item.is_virtual or item.external:
+            raise ValueError(
+                f"{str(path)!r}: the dataset {name!r} takes its data from other files (an HDF5 external or "
+                "virtual dataset), which no Keras weights file does; loading it would read those files. "
+                f"Re-save the weights with `save_weights`. Received: path={str(path)!r}"
+            )
+        declared = int(item.size) * item.dtype.itemsize
+        stored = int(item.id.get_storage_size())
+        if declared > MAX_H5_EXPANSION * stored + _H5_ALLOWANCE:
+            raise ValueError(
+                f"{str(path)!r}: the dataset {name!r} declares shape {item.shape} ({declared:,} bytes) "
+                "but stores "
+                f"{stored:,} bytes, more than {MAX_H5_EXPANSION} times as much. The file is corrupt or a "
+                "decompression bomb; re-save the weights with `save_weights` (if it is genuine, raise "
+                f"kerasdl.serialization.weights.MAX_H5_EXPANSION). Received: path={str(path)!r}"
+            )
+
+    handle.visititems(visit)  # type: ignore[attr-defined]
+
+
+def _damaged(path: Path, error: BaseException) -> ValueError:
+    return ValueError(
+        f"Could not read the weights in {str(path)!r}: {type(error).__name__}: {error}. The file is "
+        "truncated "
+        "or corrupt: re-save it with `save_weights` (or `model.save`), or copy it again. "
+        f"Received: path={str(path)!r}"
     )
 
 
@@ -112,8 +163,11 @@ def load_weights(model: keras.Model, path: str | os.PathLike[str], skip_mismatch
 
     Raises:
         FileNotFoundError: If neither ``path`` nor its ``.weights.h5`` twin exists.
-        ValueError: If the file is not HDF5 or holds no Keras weights, or
-            Keras reports a mismatch.
+        ValueError: If the file is not HDF5, is truncated or corrupt (the
+            HDF5, zip or zlib error is wrapped, naming the file), holds no
+            Keras weights, has a dataset stored in other files or declaring
+            more than ``MAX_H5_EXPANSION`` (100) times the bytes it stores,
+            or Keras reports a mismatch.
 
     Example:
 
@@ -135,11 +189,14 @@ def load_weights(model: keras.Model, path: str | os.PathLike[str], skip_mismatch
             raise FileNotFoundError(f"No weights file at {str(path)!r}. Received: path={str(path)!r}")
     kind = _hdf5_kind(path)
     wanted_suffix = {"keras3": ".weights.h5", "legacy": ".h5", "keras": ".keras"}[kind]
-    if path.name.endswith(wanted_suffix) and not (kind == "legacy" and path.name.endswith(".weights.h5")):
-        model.load_weights(path, skip_mismatch=skip_mismatch)
-        return
-    # Keras picks the reader by file name: load a renamed copy.
-    with tempfile.TemporaryDirectory(prefix="kerasdl-weights-") as folder:
-        copy = Path(folder) / f"weights{wanted_suffix}"
-        shutil.copyfile(path, copy)
-        model.load_weights(copy, skip_mismatch=skip_mismatch)
+    try:
+        if path.name.endswith(wanted_suffix) and not (kind == "legacy" and path.name.endswith(".weights.h5")):
+            model.load_weights(path, skip_mismatch=skip_mismatch)
+            return
+        # Keras picks the reader by file name: load a renamed copy.
+        with tempfile.TemporaryDirectory(prefix="kerasdl-weights-") as folder:
+            copy = Path(folder) / f"weights{wanted_suffix}"
+            shutil.copyfile(path, copy)
+            model.load_weights(copy, skip_mismatch=skip_mismatch)
+    except _READ_ERRORS as error:
+        raise _damaged(path, error) from error

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from keras.utils import pad_sequences
 
+from kerasdl.text._sizes import check_array_bytes
 from kerasdl.utils.validation import check_positive_int
 
 
@@ -100,8 +101,10 @@ def generate_text(
 
     Raises:
         TypeError: If ``seed_text`` is not a string.
-        ValueError: If a count or the temperature is out of range, or the
-            model's output has the wrong shape.
+        ValueError: If a count or the temperature is out of range (an input
+            of ``max_sequence_len - 1`` ids must stay under
+            ``$KERASDL_MAX_ARRAY_BYTES``, 2 GiB by default), or the model's
+            output has the wrong shape.
 
     Example:
 
@@ -128,6 +131,12 @@ def generate_text(
             "`max_sequence_len` must be at least 2 (the input is max_sequence_len - 1 ids). "
             f"Received: max_sequence_len={max_sequence_len}"
         )
+    check_array_bytes(
+        (max_sequence_len - 1) * 4,
+        f"Each padded input ({max_sequence_len - 1:,} int32 ids)",
+        "Pass the `max_len` the training n-grams were built with (the model's input length + 1).",
+        f"max_sequence_len={max_sequence_len}",
+    )
     if temperature is not None:
         if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature > 0:
             raise ValueError(

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras.utils import pad_sequences, to_categorical
 
+from kerasdl.text._sizes import check_array_bytes
 from kerasdl.utils.validation import check_choice, check_positive_int
 
 __all__ = [
@@ -75,7 +76,7 @@ class _Ngrams:
         offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         self.start = starts[line_of]
         self.label_pos = self.start + 1 + offset
-        longest = int(lengths.max())
+        longest = self.longest = int(lengths.max())
         if max_len is None:
             max_len = longest
         else:
@@ -100,9 +101,40 @@ class _Ngrams:
     def __len__(self) -> int:
         return len(self.label_pos)
 
+    def check_size(self, num_rows: int, one_hot: bool, what: str) -> None:
+        """Refuse, before allocating, ``num_rows`` rows that would not fit in memory."""
+        width = self.max_len - 1
+        label_bytes = 4 * (self.num_classes if one_hot else 1)
+        labels = f"one-hot labels of {self.num_classes:,} float32" if one_hot else "one int32 label"
+        fix = f"The longest line has {self.longest:,} ids: pass a `max_len` near it"
+        if one_hot:
+            fix += ", a `num_classes` of len(word_index) + 1, sparse labels (one_hot=False)"
+        if what.startswith("A batch"):
+            fix += " or a smaller `batch_size`."
+        else:
+            fix += ", or stream the n-grams with NgramDataset."
+        check_array_bytes(
+            num_rows * (4 * width + label_bytes),
+            f"{what} ({num_rows:,} n-grams x (max_len - 1 = {width:,} int32 ids + {labels}))",
+            fix,
+            f"max_len={self.max_len}, num_classes={self.num_classes}, one_hot={one_hot}",
+        )
+
     def gather(self, index: np.ndarray, one_hot: bool) -> tuple[np.ndarray, np.ndarray]:
         """Rows ``index``: the padded inputs ``(len(index), max_len - 1)`` and labels."""
         width = self.max_len - 1
+        x = np.empty((len(index), width), dtype=np.int32)
+        step = max(1, (1 << 20) // width)  # about a million ids at a time: small temporaries
+        for low in range(0, len(index), step):
+            x[low : low + step] = self._padded(index[low : low + step], width)
+        labels = self.tokens[self.label_pos[index]].astype(np.int32)
+        if one_hot:
+            y = np.zeros((len(labels), self.num_classes), dtype=np.float32)
+            y[np.arange(len(labels)), labels] = 1.0
+            return x, y
+        return x, labels
+
+    def _padded(self, index: np.ndarray, width: int) -> np.ndarray:
         pos = self.label_pos[index]
         start = self.start[index]
         cols = pos[:, None] - width + np.arange(width)
@@ -113,12 +145,7 @@ class _Ngrams:
             src = (np.arange(width) + shift[:, None]) % width
             x = np.take_along_axis(x, src, axis=1)
             x[np.arange(width) >= (width - shift)[:, None]] = 0
-        labels = self.tokens[pos].astype(np.int32)
-        if one_hot:
-            y = np.zeros((len(labels), self.num_classes), dtype=np.float32)
-            y[np.arange(len(labels)), labels] = 1.0
-            return x, y
-        return x, labels
+        return x
 
 
 def make_ngram_sequences(
@@ -157,7 +184,11 @@ def make_ngram_sequences(
     Raises:
         TypeError: If ``sequences`` is not a list of integer id lists.
         ValueError: If no line has two ids, ``max_len < 2``, ``padding`` is
-            unknown or ``num_classes`` is too small.
+            unknown, ``num_classes`` is too small, or ``X`` and ``y`` would
+            take more than ``$KERASDL_MAX_ARRAY_BYTES`` bytes (2 GiB by
+            default; checked before anything is allocated: lower
+            ``max_len``, use :class:`NgramDataset`, or set the environment
+            variable to raise the limit).
 
     Example:
 
@@ -172,6 +203,7 @@ def make_ngram_sequences(
     array([ 2, 66,  8,  7], dtype=int32)
     """
     ngrams = _Ngrams(sequences, max_len, padding, num_classes)
+    ngrams.check_size(len(ngrams), bool(one_hot), "make_ngram_sequences")
     return ngrams.gather(np.arange(len(ngrams)), bool(one_hot))
 
 
@@ -196,6 +228,10 @@ class NgramDataset(keras.utils.PyDataset):
         seed: Seed of the shuffling. Defaults to ``None``.
         **kwargs: ``workers``, ``use_multiprocessing``, ``max_queue_size``
             for ``keras.utils.PyDataset``.
+
+    Raises:
+        ValueError: As :func:`make_ngram_sequences`; the size limit
+            (``$KERASDL_MAX_ARRAY_BYTES``) applies to one batch.
 
     Example:
 
@@ -224,6 +260,8 @@ class NgramDataset(keras.utils.PyDataset):
         self._ngrams = _Ngrams(sequences, max_len, padding, num_classes)
         self.batch_size = check_positive_int(batch_size, "batch_size")
         self.one_hot = bool(one_hot)
+        rows = min(self.batch_size, len(self._ngrams))
+        self._ngrams.check_size(rows, self.one_hot, "A batch of NgramDataset")
         self.shuffle = bool(shuffle)
         self._rng = np.random.default_rng(seed)
         self._order = np.arange(len(self._ngrams))

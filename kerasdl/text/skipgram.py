@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from kerasdl.text._sizes import check_array_bytes
 from kerasdl.utils.validation import check_positive_int
 
 #: The Euler-Mascheroni constant, rounded as in the legacy Keras code.
@@ -45,7 +46,9 @@ def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
 
     Raises:
         TypeError: If ``size`` is not an integer.
-        ValueError: If ``size < 1`` or ``sampling_factor <= 0``.
+        ValueError: If ``size < 1``, ``sampling_factor <= 0``, or the table
+            and its working arrays would take more than
+            ``$KERASDL_MAX_ARRAY_BYTES`` bytes (2 GiB by default).
 
     Example:
 
@@ -65,6 +68,12 @@ def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
             f"`sampling_factor` must be a positive number such as 1e-5. "
             f"Received: sampling_factor={sampling_factor!r}"
         )
+    check_array_bytes(
+        size * 5 * 8,
+        f"make_sampling_table ({size:,} entries, five float64 working arrays)",
+        "Pass `size` = the vocabulary size, len(word_index) + 1.",
+        f"size={size}",
+    )
     rank = np.arange(size)
     rank[0] = 1
     inv_fq = rank * (np.log(rank) + _GAMMA) + 0.5 - 1.0 / (12.0 * rank)

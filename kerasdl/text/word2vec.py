@@ -19,6 +19,7 @@ from keras import layers
 
 from kerasdl.models._common import as_model, classification_head
 from kerasdl.models.registry import register_model
+from kerasdl.text._sizes import check_array_bytes
 from kerasdl.text.skipgram import skipgrams
 from kerasdl.utils.validation import check_choice, check_positive_int
 
@@ -99,7 +100,9 @@ def build_word2vec(
         (input ``(batch, 2 * window_size)``, output ``(batch, vocab_size)``).
 
     Raises:
-        ValueError: If an argument is out of range or ``mode`` is unknown.
+        ValueError: If an argument is out of range or ``mode`` is unknown,
+            or the embeddings would take more than
+            ``$KERASDL_MAX_ARRAY_BYTES`` bytes (2 GiB by default).
 
     Example:
 
@@ -118,6 +121,12 @@ def build_word2vec(
             f"`len(tokenizer.word_index) + 1`. Received: vocab_size={vocab_size}"
         )
     embedding_dim = int(check_positive_int(embedding_dim, "embedding_dim"))
+    check_array_bytes(
+        2 * vocab_size * embedding_dim * 4,
+        f"The word2vec weights (two {vocab_size:,} x {embedding_dim:,} float32 matrices)",
+        "Pass `vocab_size` = len(word_index) + 1 and an `embedding_dim` of tens to hundreds.",
+        f"vocab_size={vocab_size}, embedding_dim={embedding_dim}",
+    )
     mode = check_choice(mode, "mode", WORD2VEC_MODES)
     _check_negative(negative_samples)
     window_size = _check_window(window_size)
@@ -199,8 +208,9 @@ def make_word2vec_data(
     Raises:
         TypeError: If ``sequences`` is not a list of lists of ids.
         ValueError: If ``sequences`` is empty, an id is out of range, the
-            sentences are too short to give any example, or an option is
-            invalid.
+            sentences are too short to give any example, an option is
+            invalid, or the CBOW contexts would take more than
+            ``$KERASDL_MAX_ARRAY_BYTES`` bytes (2 GiB by default).
 
     Example:
 
@@ -255,6 +265,13 @@ def make_word2vec_data(
     rows: list[list[int]] = []
     centres: list[int] = []
     width = 2 * window_size
+    num_words = sum(len(sentence) for sentence in sentences)
+    check_array_bytes(  # a list slot (8 bytes) and an int32 per context id, at most one row per word
+        num_words * width * 12,
+        f"The CBOW contexts (up to {num_words:,} rows x 2 * window_size = {width:,} ids)",
+        "Pass a `window_size` of a few words (2 to 10).",
+        f"window_size={window_size}",
+    )
     for sentence in sentences:
         bad = [w for w in sentence if not 0 <= w < vocab_size]
         if bad:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from kerasdl.text._sizes import check_array_bytes
 from kerasdl.utils.io import atomic_write, atomic_write_text
 from kerasdl.utils.validation import check_choice, check_positive_int
 
@@ -389,6 +390,11 @@ class WordVectors:
         Returns:
             A float32 array of shape ``(num_words, dim)``.
 
+        Raises:
+            ValueError: If ``oov`` is unknown, or the matrix would take more
+                than ``$KERASDL_MAX_ARRAY_BYTES`` bytes (2 GiB by default;
+                checked before it is allocated).
+
         Example:
 
         >>> from kerasdl.text import WordVectors
@@ -402,6 +408,12 @@ class WordVectors:
         if size is None:
             size = max((int(i) for i in word_index.values()), default=0) + 1
         size = int(check_positive_int(size, "num_words"))
+        check_array_bytes(
+            size * self.dim * (8 if oov == "random" else 4),
+            f"The embedding matrix ({size:,} rows x {self.dim} float32)",
+            "Pass `num_words` = len(word_index) + 1 (or the tokenizer's num_words).",
+            f"num_words={size}",
+        )
         if oov == "random":
             scale = float(self._vectors.std()) or 1.0
             matrix = np.random.default_rng(seed).normal(0.0, scale, (size, self.dim)).astype("float32")

@@ -102,7 +102,10 @@ def test_bad_options():
         load_auto_mpg("/nonexistent", seed="a")
     with pytest.raises(ValueError, match="`num_samples` must be a positive integer"):
         make_auto_mpg_like(0)
-    frame = parse_auto_mpg('18.0 8 307.0 130.0 3504. 12.0 70 7\t"x"\n')
+    with pytest.raises(ValueError, match=r"line 1: `Origin` must be an integer from 1 to 3.*Received: '7'"):
+        parse_auto_mpg('18.0 8 307.0 130.0 3504. 12.0 70 7\t"x"\n')
+    frame = parse_auto_mpg('18.0 8 307.0 130.0 3504. 12.0 70 1\t"x"\n')
+    frame.loc[0, "Origin"] = 7  # a frame edited by hand: one-hot encoding still refuses the code
     with pytest.raises(ValueError, match=r"`Origin` codes must be 1 \(USA\).*Found: \[7\]"):
         auto_mpg._finish(frame, False, True, None, 0)
 
