@@ -119,14 +119,15 @@ def _as_image_batch(image: Any, size: tuple[int, int]) -> np.ndarray:
         path = Path(image).expanduser()
         if not path.is_file():
             raise FileNotFoundError(f"The image file does not exist. Received: image_or_path={str(path)!r}")
+        from kerasdl.data.image_files import load_image  # regular files only, size and pixel bounds
+
         try:
-            pil = keras.utils.load_img(path, color_mode="rgb", target_size=size)
-        except Exception as error:  # PIL's UnidentifiedImageError, truncated files...
+            pixels = load_image(path, color_mode="rgb", target_size=size)
+        except ValueError as error:  # not an image, truncated, a FIFO or device, a bomb...
             raise ValueError(
-                f"Could not read the image ({type(error).__name__}: {error}). Pass a JPEG/PNG/BMP/GIF "
-                f"file or an array. Received: image_or_path={str(path)!r}"
+                f"{error}. Pass a JPEG/PNG/BMP/GIF file or an array. Received: image_or_path={str(path)!r}"
             ) from None
-        return keras.utils.img_to_array(pil, dtype="float32")[None]
+        return pixels.astype("float32")[None]
     if hasattr(image, "convert") and hasattr(image, "resize"):  # a PIL image
         pil = image.convert("RGB").resize((size[1], size[0]))
         return keras.utils.img_to_array(pil, dtype="float32")[None]

@@ -60,7 +60,7 @@ def read_class_folder(root: Path, image_size: int) -> tuple[np.ndarray, np.ndarr
         ValueError: If there are fewer than two class folders, a class folder
             holds no image, or a file cannot be read (the message names it).
     """
-    import keras
+    from kerasdl.data.image_files import load_image  # regular files only, size and pixel bounds
 
     classes = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     if len(classes) < 2:
@@ -78,13 +78,10 @@ def read_class_folder(root: Path, image_size: int) -> tuple[np.ndarray, np.ndarr
             )
         for path in files:
             try:
-                image = keras.utils.load_img(path, color_mode="rgb", target_size=(image_size, image_size))
-            except Exception as error:  # truncated or non-image files
-                raise ValueError(
-                    f"Could not read the image {str(path)!r} ({type(error).__name__}: {error}). "
-                    "Remove or replace the file."
-                ) from None
-            images.append(keras.utils.img_to_array(image, dtype="float32"))
+                image = load_image(path, color_mode="rgb", target_size=(image_size, image_size))
+            except ValueError as error:  # truncated or non-image files, FIFOs, devices, bombs
+                raise ValueError(f"{error}. Remove or replace the file.") from None
+            images.append(image.astype("float32"))
             labels.append(label)
     return np.stack(images), np.asarray(labels, dtype="int32"), classes
 
