@@ -234,6 +234,7 @@ def _walk(tree: Any, *, source: str, safe_mode: bool, custom_objects: Mapping[st
                 if isinstance(value, (Mapping, list)):
                     stack.append((value, [*path, index]))
 
+
 @contextlib.contextmanager
 def keras_safe_mode(enabled: bool) -> Iterator[None]:
     """Run the block with Keras's own safe mode on when ``enabled``, whatever the global setting.

@@ -160,8 +160,8 @@ def model_from_config_safely(
             )
     except (TypeError, ValueError, KeyError) as error:
         raise ValueError(
-            f"Could not rebuild a model from {source}: {_shorten(str(error))} If the model uses your own layers, "
-            "register them with `@keras.saving.register_keras_serializable()` or pass "
+            f"Could not rebuild a model from {source}: {_shorten(str(error))} If the model uses your own "
+            "layers, register them with `@keras.saving.register_keras_serializable()` or pass "
             "`custom_objects={'Name': Class}`. "
             f"Received: class_name={config.get('class_name')!r}"
         ) from error

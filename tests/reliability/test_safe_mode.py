@@ -17,7 +17,13 @@ import numpy as np
 import pytest
 from keras.src.saving import serialization_lib  # tests may use keras.src: the state of Keras's safe mode
 
-from kerasdl.serialization import load_architecture, load_model, model_from_json, save_architecture, save_model
+from kerasdl.serialization import (
+    load_architecture,
+    load_model,
+    model_from_json,
+    save_architecture,
+    save_model,
+)
 from kerasdl.serialization import model as model_module
 from kerasdl.serialization._allowlist import KERAS_CLASSES
 
@@ -58,8 +64,10 @@ def _write_keras_archive(path, config):
 def test_torch_module_wrapper_payload_is_live_under_plain_keras(tmp_path):
     pytest.importorskip("torch")
     canary = tmp_path / "CANARY"
-    with pytest.raises(Exception):  # the pickle runs first, then building the layer fails
+    try:
         keras.saving.deserialize_keras_object(_torch_wrapper_config(canary), safe_mode=False)
+    except Exception:  # noqa: BLE001 - the pickle runs first, then building the layer fails
+        pass
     assert canary.exists(), "the payload did not run under plain Keras: this test would prove nothing"
 
 
