@@ -126,7 +126,10 @@ class _AugmentMixin:
 
     @staticmethod
     def _legacy_shift(rs: Any, value: Any, size: int) -> float:
-        if not np.any(value):
+        # The legacy ``if self.height_shift_range:``: a non-empty list such as
+        # [0] still draws (and so moves the random stream for what follows).
+        drawn = len(value) > 0 if isinstance(value, (list, tuple)) else np.any(value)
+        if not drawn:
             return 0
         try:  # 1-D array-like or int
             shift = rs.choice(value)
@@ -256,12 +259,12 @@ class _AugmentMixin:
             if scale is not None:
                 out *= scale
         else:
-            matrices = transforms.affine_matrices(
-                *(params[k] for k in _KEYS), height=height, width=width,
-                flip_horizontal=flip_h, flip_vertical=flip_v,
-            )
+            # The flips go to the warp, not into the matrices: the legacy class flips
+            # SciPy's result, and only the unflipped matrix gives SciPy's coordinates.
+            matrices = transforms.affine_matrices(*(params[k] for k in _KEYS), height=height, width=width)
+            flips = np.stack([np.broadcast_to(flip_v, (n,)), np.broadcast_to(flip_h, (n,))], axis=1)
             out = transforms._warp(
-                x, matrices, self.fill_mode, self.cval, self.interpolation_order, scale, decode
+                x, matrices, self.fill_mode, self.cval, self.interpolation_order, scale, decode, flips
             )
         if params.get("channel_shift_intensity") is not None:
             out = transforms.channel_shift(out, params["channel_shift_intensity"])

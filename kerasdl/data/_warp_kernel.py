@@ -3,10 +3,14 @@
 One loop over every output pixel of a batch, compiled by Numba: map the
 pixel through its image's output-to-input matrix, apply SciPy's rule for
 points outside the image (``fill_mode``), then read the one (nearest) or
-four (bilinear) neighbours, all channels at once. It gives the result of
-the NumPy path of ``warp_affine`` to float32 rounding (coordinates in float64
-here, float32 there) in one pass instead of some eighty passes over the
-batch, and it releases the GIL, so the thread pool runs it on every core.
+four (bilinear) neighbours, all channels at once. Each sample coordinate
+is computed in float64 with SciPy's own operations in SciPy's order, so a
+point on the border lands on the same side of it as in the legacy class
+(where ``"constant"`` and ``"wrap"`` jump), and the values agree with
+SciPy's to float32 rounding. It gives the result of the NumPy path of
+``warp_affine`` (the same coordinates, float32 interpolation there) in one
+pass instead of some eighty passes over the batch, and it releases the GIL,
+so the thread pool runs it on every core.
 
 ``uint8`` images are converted through a 256-entry table of
 ``byte * scale`` (the ``rescale`` folded in for free); other dtypes are
@@ -28,9 +32,13 @@ import numpy as np
 #: ``fill_mode`` codes understood by :func:`warp`.
 MODES = {"nearest": 0, "constant": 1, "reflect": 2, "wrap": 3}
 
-#: Floating-point freedoms for LLVM: reassociation and fused multiply-adds,
-#: but NaN and infinity keep their IEEE meaning.
-_FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+#: Floating-point freedoms for LLVM: only the sign of zero. No fused
+#: multiply-adds, no reordered sums, no reciprocal for a division: each
+#: sample coordinate must be rounded step by step exactly as SciPy rounds it
+#: (``(r * m00 + m02) + c * m01``, SciPy's ``wrap`` arithmetic), because on the
+#: border ``"constant"`` and ``"wrap"`` jump from one value to another and one
+#: rounding error there picks the other value.
+_FASTMATH = {"nsz"}
 
 
 def _jit(function: Callable[..., Any]) -> Any:
@@ -47,7 +55,7 @@ def _jit(function: Callable[..., Any]) -> Any:
 
 @_jit
 def _map(v: float, size: int, mode: int) -> float:  # pragma: no cover - compiled by Numba
-    """Map a coordinate into ``[0, size - 1]`` by SciPy's rule for ``mode``."""
+    """Map a coordinate into ``[0, size - 1]`` by SciPy's rule for ``mode`` (not ``"constant"``)."""
     last = size - 1
     if last == 0:
         return 0.0
@@ -56,9 +64,11 @@ def _map(v: float, size: int, mode: int) -> float:  # pragma: no cover - compile
         v = (v + 0.5) % period - 0.5
         if v > last + 0.5:
             v = period - 1.0 - v
-    elif mode == 3:  # wrap: period size - 1 outside the grid, as SciPy's "wrap"
-        if v < 0.0 or v > last:
-            v = v % last
+    elif mode == 3:  # SciPy's "wrap" (period size - 1), with its own arithmetic: -3.0 maps to 3, not 0
+        if v < 0.0:
+            v += float(last * (int(-v / last) + 1))
+        elif v > last:
+            v -= float(last * int(v / last))
     if v < 0.0:
         return 0.0
     if v > last:
@@ -71,6 +81,7 @@ def warp(  # pragma: no cover - compiled by Numba
     src: np.ndarray,
     channels: int,
     matrices: np.ndarray,
+    flips: np.ndarray,
     first: int,
     mode: int,
     order: int,
@@ -86,6 +97,11 @@ def warp(  # pragma: no cover - compiled by Numba
             (a packed RGBX batch read as RGB, for example).
         channels: Channels to read and write.
         matrices: ``(m, 3, 3)`` float64 output-to-input matrices.
+        flips: ``(m, 2)`` flags: mirror the result top-bottom (column 0)
+            and left-right (column 1) after the warp, as the legacy class
+            flips after SciPy (output pixel ``(r, q)`` is the warped pixel
+            ``(height - 1 - r, q)``...), so that every coordinate is the one
+            SciPy computes.
         first: Index in ``src`` of the image that ``matrices[0]`` belongs to.
         mode: ``fill_mode`` code (:data:`MODES`).
         order: 0 (nearest neighbour) or 1 (bilinear).
@@ -105,13 +121,15 @@ def warp(  # pragma: no cover - compiled by Numba
         result = out[i]
         m00, m01, m02 = matrices[i, 0, 0], matrices[i, 0, 1], matrices[i, 0, 2]
         m10, m11, m12 = matrices[i, 1, 0], matrices[i, 1, 1], matrices[i, 1, 2]
+        flip_r, flip_c = flips[i, 0] != 0, flips[i, 1] != 0
         for r in range(height):
-            row_r = m00 * r + m02
-            row_c = m10 * r + m12
+            sr = float(height - 1 - r) if flip_r else float(r)
             for q in range(width):
-                y = row_r + m01 * q
-                x = row_c + m11 * q
-                if mode == 1 and (y < -1e-4 or y > last_r + 1e-4 or x < -1e-4 or x > last_c + 1e-4):
+                sq = float(width - 1 - q) if flip_c else float(q)
+                y = (sr * m00 + m02) + sq * m01  # SciPy's order (see _FASTMATH)
+                x = (sr * m10 + m12) + sq * m11
+                # SciPy's "constant": exactly the points outside [0, size - 1] take cval.
+                if mode == 1 and (y < 0.0 or y > last_r or x < 0.0 or x > last_c):
                     for k in range(channels):
                         result[r, q, k] = cval
                     continue

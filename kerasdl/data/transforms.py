@@ -49,9 +49,13 @@ def affine_matrices(
     legacy frame is kept exactly, quirks included, so that a transform
     dictionary gives the same picture as in tf.keras 2.x: for channels-last
     images ``tx``/``zx`` act along the width and ``ty``/``zy`` along the height,
-    and the centre offset uses the height for the first axis. A flip
+    and the centre offset uses the height for the first axis. Without
+    flips the matrices are the legacy ones bit for bit (the same NumPy
+    products in the same order), so a sample point that lies exactly on the
+    image border falls on the same side of it as in the legacy class. A flip
     applied after the warp (as the legacy ``apply_transform`` does) is folded
-    into the same matrix.
+    into the same matrix; that product rounds the coordinates differently, so
+    ``ImageDataGenerator`` passes its flips to the warp separately instead.
 
     Args:
         theta: Rotation in degrees, a scalar or one per image. Defaults to ``0.0``.
@@ -83,53 +87,101 @@ def affine_matrices(
         np.atleast_1d(np.asarray(flip_vertical, dtype=bool)),
     )
     theta, tx, ty, shear, zx, zy, flip_h, flip_v = arrays
-    n = theta.shape[0]
-    rad, shear_rad = np.deg2rad(theta), np.deg2rad(shear)
-    cos, sin = np.cos(rad), np.sin(rad)
-    # The legacy rotation @ shift @ shear @ zoom, expanded, in its (x, y) frame.
-    m = np.zeros((n, 3, 3))
-    m[:, 0, 0] = cos * zx
-    m[:, 0, 1] = (-cos * np.sin(shear_rad) - sin * np.cos(shear_rad)) * zy
-    m[:, 0, 2] = cos * tx - sin * ty
-    m[:, 1, 0] = sin * zx
-    m[:, 1, 1] = (-sin * np.sin(shear_rad) + cos * np.cos(shear_rad)) * zy
-    m[:, 1, 2] = sin * tx + cos * ty
-    m[:, 2, 2] = 1.0
-    # Centre it exactly as legacy transform_matrix_offset_center(m, h, w) did
-    # (o_x from the height, o_y from the width)...
-    centre = np.array([height / 2 - 0.5, width / 2 - 0.5])
-    m[:, :2, 2] += centre - np.einsum("nij,j->ni", m[:, :2, :2], centre)
-    # ... then swap x and y to index (row, col) arrays, as legacy did before SciPy.
-    m = m[:, [1, 0, 2]][:, :, [1, 0, 2]]
+    m = _legacy_matrices(theta, tx, ty, shear, zx, zy, height, width)
     # Flips happen after the warp: output (r, c) reads the warped image at
     # (H - 1 - r, c) / (r, W - 1 - c), i.e. m @ flip.
-    flip = np.tile(np.eye(3), (n, 1, 1))
-    flip[flip_v, 0, 0], flip[flip_v, 0, 2] = -1.0, height - 1
-    flip[flip_h, 1, 1], flip[flip_h, 1, 2] = -1.0, width - 1
-    return np.einsum("nij,njk->nik", m, flip)
+    flipped = flip_h | flip_v
+    if flipped.any():
+        flip = np.tile(np.eye(3), (int(flipped.sum()), 1, 1))
+        flip[flip_v[flipped], 0, 0], flip[flip_v[flipped], 0, 2] = -1.0, height - 1
+        flip[flip_h[flipped], 1, 1], flip[flip_h[flipped], 1, 2] = -1.0, width - 1
+        m[flipped] = np.einsum("nij,njk->nik", m[flipped], flip)
+    return m
+
+
+def _legacy_matrices(
+    theta: np.ndarray, tx: np.ndarray, ty: np.ndarray, shear: np.ndarray, zx: np.ndarray, zy: np.ndarray,
+    height: int, width: int,
+) -> np.ndarray:
+    """The legacy ``apply_affine_transform`` matrices, bit for bit: the same products in the same order.
+
+    ``rotation @ shift @ shear @ zoom``, centred by
+    ``transform_matrix_offset_center(m, height, width)``, then x and y
+    swapped to index (row, col) arrays. A coordinate that lies exactly on
+    the border is then computed from the same bits as in the legacy class,
+    so it falls on the same side of the border. The legacy class skips the
+    factors that are the identity; a product with an exact identity matrix
+    changes no bit, so every factor is always applied here. The products go
+    through ``np.matmul``, which calls the same BLAS routine per matrix as
+    the legacy ``np.dot`` (the BLAS may fuse multiply-adds, so a formula
+    written out elementwise would round differently).
+    """
+    n = theta.shape[0]
+    rad, shear_rad = np.deg2rad(theta), np.deg2rad(shear)
+    rotation, shift, shear_matrix, zoom = (np.tile(np.eye(3), (n, 1, 1)) for _ in range(4))
+    rotation[:, 0, 0], rotation[:, 0, 1] = np.cos(rad), -np.sin(rad)
+    rotation[:, 1, 0], rotation[:, 1, 1] = np.sin(rad), np.cos(rad)
+    shift[:, 0, 2], shift[:, 1, 2] = tx, ty
+    shear_matrix[:, 0, 1], shear_matrix[:, 1, 1] = -np.sin(shear_rad), np.cos(shear_rad)
+    zoom[:, 0, 0], zoom[:, 1, 1] = zx, zy
+    m = np.matmul(np.matmul(np.matmul(rotation, shift), shear_matrix), zoom)
+    o_x, o_y = float(height) / 2 - 0.5, float(width) / 2 - 0.5
+    offset = np.array([[1, 0, o_x], [0, 1, o_y], [0, 0, 1]])
+    reset = np.array([[1, 0, -o_x], [0, 1, -o_y], [0, 0, 1]])
+    m = np.matmul(np.matmul(offset, m), reset)
+    return m[:, [1, 0, 2]][:, :, [1, 0, 2]]
+
+
+def _sample_points(
+    matrices: np.ndarray, flips: np.ndarray | None, height: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The float64 input ``(row, col)`` each output pixel samples, as SciPy computes it.
+
+    ``(r * m[0, 0] + m[0, 2]) + c * m[0, 1]``, rounded step by step in that
+    order (what ``scipy.ndimage.affine_transform`` and the compiled kernel
+    do: another order moves a coordinate that lies on a border or on a
+    half-integer by one rounding error, enough to change the pixel), with
+    ``(r, c)`` the warped pixel that output pixel shows after the ``flips``
+    (``(n, 2)``: top-bottom, left-right).
+    """
+    n = len(matrices)
+    rows = np.broadcast_to(np.arange(height, dtype=np.float64), (n, height)).copy()
+    cols = np.broadcast_to(np.arange(width, dtype=np.float64), (n, width)).copy()
+    if flips is not None:
+        rows[flips[:, 0]] = rows[flips[:, 0], ::-1]
+        cols[flips[:, 1]] = cols[flips[:, 1], ::-1]
+    rows, cols = rows[:, :, None], cols[:, None, :]
+    m = matrices[:, :2, :, None, None]
+    src_r = (rows * m[:, 0, 0] + m[:, 0, 2]) + cols * m[:, 0, 1]
+    src_c = (rows * m[:, 1, 0] + m[:, 1, 2]) + cols * m[:, 1, 1]
+    return src_r, src_c
 
 
 def _map_coordinates(coords: np.ndarray, size: int, fill_mode: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """Map sampling coordinates into ``[0, size - 1]`` by SciPy's rule for ``fill_mode``.
+    """Map float64 sampling coordinates into ``[0, size - 1]`` by SciPy's rule for ``fill_mode``.
 
     Returns the mapped coordinates and, for ``"constant"``, the mask of points
-    that take ``cval``.
+    that take ``cval``: exactly those outside ``[0, size - 1]``, with no
+    tolerance, as in SciPy.
     """
     outside = None
     if size == 1:
         if fill_mode == "constant":
-            outside = np.abs(coords) > 1e-4
+            outside = coords != 0
         return np.zeros_like(coords), outside
     last = size - 1
     if fill_mode == "constant":
-        outside = (coords < -1e-4) | (coords > last + 1e-4)
+        outside = (coords < 0) | (coords > last)
     elif fill_mode == "reflect":  # half-sample symmetric: d c b a | a b c d | d c b a
         period = 2 * size
         coords = np.mod(coords + 0.5, period) - 0.5
         coords = np.where(coords > last + 0.5, period - 1 - coords, coords)
-    elif fill_mode == "wrap":  # SciPy's "wrap": period size - 1 outside the grid
-        beyond = (coords < 0) | (coords > last)
-        coords = np.where(beyond, np.mod(coords, last), coords)
+    elif fill_mode == "wrap":
+        # SciPy's "wrap" (period size - 1 outside the grid) with SciPy's own
+        # arithmetic, not np.mod: -3.0 maps to 3 on a 4-pixel axis, not to 0.
+        below, above = coords < 0, coords > last
+        coords = np.where(below, coords + last * (np.trunc(-coords / last) + 1), coords)
+        coords = np.where(above, coords - last * np.trunc(coords / last), coords)
     return np.clip(coords, 0, last), outside
 
 
@@ -216,9 +268,14 @@ def _warp(
     order: int,
     scale: float | None,
     decode: Callable[[int, int], None] | None = None,
+    flips: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`warp_affine` after its argument checks.
 
+    ``flips`` (``(n, 2)`` booleans: top-bottom, left-right), if given,
+    mirrors each result after the warp, as the legacy ``apply_transform``
+    does: the sample coordinates are then SciPy's to the last bit (a flip
+    folded into the matrix would round them differently).
     ``decode(start, stop)``, if given, fills images ``start ... stop - 1`` of
     ``images`` (a :class:`~kerasdl.data.image_files.PackedBatch` array not
     yet decoded): the compiled path calls it per chunk in the same pool task
@@ -227,7 +284,7 @@ def _warp(
     n, height, width, channels = images.shape
     kernel = _compiled_kernel()
     if kernel is not None and n:
-        return _warp_compiled(kernel, images, matrices, fill_mode, cval, order, scale, decode)
+        return _warp_compiled(kernel, images, matrices, fill_mode, cval, order, scale, decode, flips)
     if decode is not None:
         thread_map(lambda i: decode(i, i + 1), range(n))
     out = np.empty((n, height, width, channels), dtype=np.float32)
@@ -243,6 +300,7 @@ def _warp(
 
     def work(start: int) -> None:
         stop = min(n, start + _CHUNK)
+        chunk_flips = None if flips is None else flips[start:stop]
         if source is None:  # one uint32 per pixel: one 1-D gather per corner fetches every channel
             chunk, first = _pack_pixels(images[start:stop]), 0
         else:
@@ -250,11 +308,12 @@ def _warp(
         if bilinear:
             _bilinear_chunk(
                 chunk, first, matrices[start:stop], height, width, channels, fill_mode, cval,
-                out[start:stop].reshape(-1, channels), scale,
+                out[start:stop].reshape(-1, channels), scale, chunk_flips,
             )
         else:
             out[start:stop] = _warp_chunk(
-                chunk, first, matrices[start:stop], height, width, channels, fill_mode, cval, order
+                chunk, first, matrices[start:stop], height, width, channels, fill_mode, cval, order,
+                chunk_flips,
             )
             if scale is not None:
                 out[start:stop] *= scale
@@ -305,6 +364,7 @@ def _warp_compiled(
     order: int,
     scale: float | None,
     decode: Callable[[int, int], None] | None = None,
+    flips: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`warp_affine` through the compiled kernel, chunks of images across the thread pool."""
     n, height, width, channels = images.shape
@@ -320,6 +380,7 @@ def _warp_compiled(
     matrices = np.ascontiguousarray(matrices, dtype=np.float64)
     fill = float(np.float32(cval) * np.float32(factor))
     mode = kernel.MODES[fill_mode]
+    flags = np.zeros((n, 2), dtype=np.uint8) if flips is None else np.ascontiguousarray(flips, dtype=np.uint8)
     out = np.empty((n, height, width, channels), dtype=np.float32)
 
     def work(start: int) -> None:
@@ -327,7 +388,8 @@ def _warp_compiled(
         if decode is not None:
             decode(start, stop)
         kernel.warp(
-            source, channels, matrices[start:stop], start, mode, order, fill, factor, table, out[start:stop]
+            source, channels, matrices[start:stop], flags[start:stop], start, mode, order, fill, factor,
+            table, out[start:stop],
         )
 
     thread_map(work, range(0, n, _KERNEL_CHUNK))
@@ -391,6 +453,7 @@ def _bilinear_chunk(
     cval: float,
     out: np.ndarray,
     scale: float | None = None,
+    flips: np.ndarray | None = None,
 ) -> None:
     """Bilinear resampling of images ``first ... first + len(matrices) - 1`` into ``out``.
 
@@ -403,18 +466,8 @@ def _bilinear_chunk(
     """
     n = len(matrices)
     pixels = n * height * width
-    m = matrices.astype(np.float32)
-    rows = np.arange(height, dtype=np.float32)[None, :, None]
-    cols = np.arange(width, dtype=np.float32)[None, None, :]
-    # (row term + offset) is small, so each coordinate costs one full-size pass.
-    src_r = np.add(
-        m[:, 0, 0, None, None] * rows + m[:, 0, 2, None, None], m[:, 0, 1, None, None] * cols,
-        out=_buffer("src_r", (n, height, width), np.float32),
-    )
-    src_c = np.add(
-        m[:, 1, 0, None, None] * rows + m[:, 1, 2, None, None], m[:, 1, 1, None, None] * cols,
-        out=_buffer("src_c", (n, height, width), np.float32),
-    )
+    # float64 coordinates, floor and fractions (the kernel's, bit for bit), float32 weights.
+    src_r, src_c = _sample_points(matrices, flips, height, width)
     outside = None
     if fill_mode == "nearest":
         np.clip(src_r, 0, height - 1, out=src_r)
@@ -426,24 +479,18 @@ def _bilinear_chunk(
             outside = (out_r | out_c).reshape(-1)
     # The upper-left corner stops at size - 2 so that its neighbours always
     # exist; a coordinate on the last row or column then weighs 1 on them.
-    r0 = np.floor(src_r, out=_buffer("r0", (n, height, width), np.float32))
-    np.minimum(r0, height - 2, out=r0)
-    fr = np.subtract(src_r, r0, out=src_r).reshape(-1)
-    c0 = np.floor(src_c, out=_buffer("c0", (n, height, width), np.float32))
-    np.minimum(c0, width - 2, out=c0)
-    fc = np.subtract(src_c, c0, out=src_c).reshape(-1)
+    r0 = np.minimum(np.floor(src_r), height - 2)
+    fr = np.subtract(src_r, r0, out=_buffer("fr", (pixels,), np.float32).reshape(n, height, width),
+                     casting="same_kind").reshape(-1)
+    c0 = np.minimum(np.floor(src_c), width - 2)
+    fc = np.subtract(src_c, c0, out=_buffer("fc", (pixels,), np.float32).reshape(n, height, width),
+                     casting="same_kind").reshape(-1)
     index = _buffer("index", (pixels,), np.intp)
     base = (np.arange(n) + first) * (height * width)
-    if base[-1] + height * width < 2**24:  # exact in float32: one conversion pass instead of four
-        r0 *= width
-        r0 += c0
-        r0 += base.astype(np.float32)[:, None, None]
-        np.copyto(index, r0.reshape(-1), casting="unsafe")
-    else:
-        np.copyto(index, r0.reshape(-1), casting="unsafe")
-        index *= width
-        index += c0.astype(np.intp).reshape(-1)
-        index += np.repeat(base, height * width)
+    r0 *= width  # exact in float64: one conversion pass instead of four
+    r0 += c0
+    r0 += base.astype(np.float64)[:, None, None]
+    np.copyto(index, r0.reshape(-1), casting="unsafe")
     w11 = np.multiply(fr, fc, out=_buffer("w11", (pixels,), np.float32))
     w10 = np.subtract(fr, w11, out=fr)
     w01 = np.subtract(fc, w11, out=fc)
@@ -510,14 +557,11 @@ def _warp_chunk(
     fill_mode: str,
     cval: float,
     order: int,
+    flips: np.ndarray | None = None,
 ) -> np.ndarray:
     """Resample images ``first ... first + len(matrices) - 1`` of ``source``."""
     n = len(matrices)
-    m = matrices.astype(np.float32)
-    rows = np.arange(height, dtype=np.float32)[None, :, None]
-    cols = np.arange(width, dtype=np.float32)[None, None, :]
-    src_r = m[:, 0, 0, None, None] * rows + m[:, 0, 1, None, None] * cols + m[:, 0, 2, None, None]
-    src_c = m[:, 1, 0, None, None] * rows + m[:, 1, 1, None, None] * cols + m[:, 1, 2, None, None]
+    src_r, src_c = _sample_points(matrices, flips, height, width)
     src_r, out_r = _map_coordinates(src_r, height, fill_mode)
     src_c, out_c = _map_coordinates(src_c, width, fill_mode)
     packed = source.ndim == 1
@@ -541,8 +585,8 @@ def _warp_chunk(
     else:
         r0 = src_r.astype(np.int32)
         c0 = src_c.astype(np.int32)
-        fr = (src_r - r0).reshape(-1, 1)
-        fc = (src_c - c0).reshape(-1, 1)
+        fr = (src_r - r0).astype(np.float32).reshape(-1, 1)
+        fc = (src_c - c0).astype(np.float32).reshape(-1, 1)
         down = (r0 < height - 1) * np.int32(width)
         right = (c0 < width - 1).astype(np.int32)
         index = r0 * width
@@ -596,7 +640,9 @@ def brightness_shift(images: np.ndarray, factors: np.ndarray) -> np.ndarray:
     Legacy ``apply_brightness_shift(x, b, scale=False)``: an image within
     ``[0, 255]`` is cast to ``uint8``, multiplied by ``b`` and clipped to
     ``[0, 255]``; an image outside that range is first scaled to it and
-    scaled back afterwards.
+    scaled back afterwards. A 4-channel image is RGBA to Pillow, whose
+    ``ImageEnhance.Brightness`` keeps the alpha channel: it is only cast to
+    ``uint8`` (and scaled, as the other channels), never multiplied by ``b``.
 
     Example:
 
@@ -614,7 +660,10 @@ def brightness_shift(images: np.ndarray, factors: np.ndarray) -> np.ndarray:
         span = np.maximum(high - low, 1e-12)
         scaled = (images - low) / span * 255.0
         out = np.where(rescaled.reshape(-1, 1, 1, 1), scaled, out)
-    out = np.clip(np.trunc(np.trunc(out) * factors), 0, 255)
+    levels = np.trunc(out)  # Pillow's uint8 image
+    out = np.clip(np.trunc(levels * factors), 0, 255)
+    if images.shape[-1] == 4:
+        out[..., 3] = levels[..., 3]
     if rescaled.any():
         back = out / 255.0 * (high - low) + low
         out = np.where(rescaled.reshape(-1, 1, 1, 1), back, out)

@@ -6,8 +6,9 @@ import collections
 import json
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,9 @@ _SMALL = 64
 _CHUNK = 2048
 # The token ids of the last fit are kept for a following conversion up to this many tokens.
 _CACHE_TOKENS = 50_000_000
+# sequences_to_texts: an id that shows nothing, and one whose oov word is missing.
+_DROP = object()
+_MISSING = object()
 
 
 class Tokenizer:
@@ -260,11 +264,21 @@ class Tokenizer:
                 self.index_docs[i] += 1
 
     # ----------------------------------------------------------------- converting
+    def _never_fitted(self) -> bool:
+        """No vocabulary and no document seen: ``fit_on_texts`` was never called."""
+        return not self.word_index and not self.document_count
+
     def _check_fitted(self) -> None:
-        if not self.word_index:
+        """Raise if the tokenizer was never fitted.
+
+        A tokenizer fitted on texts that held no word (``[""]``, only
+        punctuation...) has an empty vocabulary too, but it *was* fitted: as
+        in Keras 2 its conversions then return empty sequences.
+        """
+        if self._never_fitted():
             raise ValueError(
-                "This Tokenizer has no vocabulary yet: call `fit_on_texts(texts)` first "
-                "(or load one with `tokenizer_from_json`). Received: word_index={}"
+                "This Tokenizer has no vocabulary yet: it was never fitted. Call `fit_on_texts(texts)` "
+                "first (or load one with `tokenizer_from_json`). Received: document_count=0, word_index={}"
             )
 
     def _lookup_table(self) -> tuple[dict[str, int], int]:
@@ -284,7 +298,9 @@ class Tokenizer:
 
         Returns:
             One list of ids per text. Unknown words (and words whose id is
-            ``>= num_words``) become the ``oov_token`` id, or are dropped.
+            ``>= num_words``) become the ``oov_token`` id, or are dropped. A
+            tokenizer fitted on texts without a single word gives empty
+            lists, as in Keras 2.
 
         Raises:
             TypeError: If ``texts`` is a single string or holds a non-string.
@@ -337,7 +353,13 @@ class Tokenizer:
         """Convert lists of word ids back to space-joined texts.
 
         Ids without a word (0, unknown ids) are dropped, or shown as the
-        ``oov_token`` if there is one, as in Keras 2.
+        ``oov_token`` if there is one, as in Keras 2. A word that is the empty
+        string (from pre-tokenized ``[""]``, or ``oov_token=""``) is kept, so
+        the spaces around it stay, as in Keras 2.
+
+        Raises:
+            ValueError: If an id needs the ``oov_token`` but the tokenizer
+                was never fitted (the ``oov_token`` has no id yet).
 
         Example:
 
@@ -362,16 +384,28 @@ class Tokenizer:
             raise TypeError(f"`sequences` must be lists of integer ids. Received: sequences={sequences!r}")
         num_words = self.num_words
         oov_index = self.word_index.get(self.oov_token) if self.oov_token is not None else None
-        oov_word = self.index_word.get(oov_index) if oov_index is not None else None
-        table: dict[Any, str | None] = dict(self.index_word)
+        # Ids >= num_words show the oov word if the oov_token has an id, else nothing.
+        oov_word: Any = self.index_word.get(oov_index, _MISSING) if oov_index is not None else _DROP
+        table: dict[Any, Any] = dict(self.index_word)
         if num_words:
             for i in table:
                 if i >= num_words:
                     table[i] = oov_word
+        # An id without a word shows the oov_token, if there is one. Words are
+        # kept even when empty (a pre-tokenized [""] gives ""), as in Keras 2.
+        unknown = _DROP if self.oov_token is None else (_MISSING if oov_index is None else oov_word)
         get = table.get
+        keep = partial(is_not, _DROP)
         for seq in sequences:
-            words = map(get, seq, repeat(oov_word)) if self.oov_token is not None else map(get, seq)
-            yield " ".join(filter(None, words))
+            words = list(filter(keep, map(get, seq, repeat(unknown))))
+            if unknown is _MISSING and _MISSING in words:
+                self._check_fitted()
+                raise ValueError(
+                    "`sequences` holds ids without a word, to be shown as the `oov_token`, but the "
+                    "oov_token has no word in `index_word`. "
+                    f"Received: oov_token={self.oov_token!r}, word_index.get(oov_token)={oov_index!r}"
+                )
+            yield " ".join(words)
 
     def texts_to_matrix(self, texts: Iterable[str | list[str]], mode: str = "binary") -> np.ndarray:
         """Convert texts to a ``(len(texts), num_words)`` matrix (bag of words).
@@ -411,8 +445,9 @@ class Tokenizer:
 
         Raises:
             ValueError: If ``mode`` is unknown, ``num_words`` is unset and
-                the tokenizer was never fitted, an id is negative, or
-                ``"tfidf"`` is asked before fitting.
+                the vocabulary is empty (never fitted, or fitted on texts
+                without a word: the message says which), an id is negative,
+                or ``"tfidf"`` is asked before fitting.
 
         Example:
 
@@ -435,6 +470,13 @@ class Tokenizer:
             num_words = self.num_words
         elif self.word_index:
             num_words = len(self.word_index) + 1
+        elif self.document_count:
+            raise ValueError(
+                f"This Tokenizer was fitted on {self.document_count} documents but found no word in them, "
+                "so its vocabulary is empty and gives no matrix width: pass `num_words` to the Tokenizer, "
+                "or fit it on texts that contain words (check `filters`, `split` and `char_level`). "
+                "Received: num_words=None, word_index={}"
+            )
         else:
             raise ValueError(
                 "Specify a dimension (`num_words` argument), or fit on some text data first. "
